@@ -1,0 +1,161 @@
+"""The ``dossier`` command: thin commands that parse arguments, call one function and print its result."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from dossier import __version__
+from dossier.config import Options
+from dossier.errors import DossierError
+from dossier.pipeline import PIPELINE_VERSION, STAGES, build
+from dossier.stages.ingest import MEDIA_TYPES, is_url
+from dossier.store.sqlite import Store
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Captured news pages in, a dossier out.")
+console = Console(stderr=True)
+DEFAULT_DB = Path("dossier.sqlite")
+
+DbOption = typer.Option(DEFAULT_DB, "--db", help="The store: a SQLite file (created if missing).")
+
+
+def _fail(err: DossierError) -> None:
+    console.print(f"[red]error[/red] {err}", highlight=False)
+    raise typer.Exit(2)
+
+
+def _open(db: Path, must_exist: bool = True) -> Store:
+    if must_exist and not db.exists():
+        _fail(DossierError("E011", path=db))
+    try:
+        return Store(db)
+    except DossierError as err:
+        _fail(err)
+        raise
+
+
+def _count_inputs(targets: list[str]) -> int | None:
+    total = 0
+    for t in targets:
+        p = Path(t)
+        if is_url(t) or p.is_file():
+            total += 1
+        elif p.is_dir():
+            total += sum(1 for f in p.rglob("*") if f.suffix.lower() in MEDIA_TYPES and f.is_file())
+    return total or None
+
+
+@app.command("build")
+def build_cmd(
+    inputs: list[str] = typer.Argument(..., help="Files, folders (recursively) and http(s) URLs."),
+    db: Path = DbOption,
+    force: bool = typer.Option(False, help="Reprocess inputs that are already stored."),
+    max_bytes: int = typer.Option(Options.max_bytes, help="Largest file or download to read, in bytes."),
+    timeout: float = typer.Option(Options.fetch_timeout, help="Seconds allowed to fetch one URL."),
+) -> None:
+    """Ingest and process captures into the store, with a progress bar."""
+    store = _open(db, must_exist=False)
+    options = Options(max_bytes=max_bytes, fetch_timeout=timeout, force=force)
+    with Progress(
+        TextColumn("[bold]building"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=False,
+    ) as bar:
+        task = bar.add_task("", total=_count_inputs(inputs))
+        report = build(
+            inputs,
+            store,
+            options,
+            on_source=lambda uri: bar.update(task, advance=1, description=Path(uri).name),
+        )
+    store.close()
+    console.print(
+        f"{len(report.added)} processed, {len(report.unchanged)} unchanged, {len(report.failed)} failed; "
+        f"{report.articles} articles written to {db}",
+        highlight=False,
+    )
+    for uri, error in report.failed:
+        console.print(f"  [red]failed[/red] {uri}: {error}", highlight=False)
+
+
+@app.command("status")
+def status_cmd(db: Path = DbOption) -> None:
+    """What is in the store, and what failed and why."""
+    with _open(db) as store:
+        counts = store.counts()
+        table = Table(title=f"dossier store {db}", show_header=True)
+        table.add_column("what")
+        table.add_column("count", justify="right")
+        for key, value in counts.items():
+            table.add_row(key, str(value))
+        Console().print(table)
+        failures = store.failures()
+        if failures:
+            Console().print("[bold]failed sources[/bold]")
+            for f in failures:
+                Console().print(f"  {f['uri']}: {f['error']}", highlight=False, markup=False)
+        else:
+            Console().print("no failed sources")
+
+
+@app.command("export")
+def export_cmd(
+    db: Path = DbOption,
+    fmt: str = typer.Option("json", "--format", "-f", help="json | md | csv | html"),
+    output: Path | None = typer.Option(None, "-o", "--output", help="File (json, md) or folder (csv, html)."),
+) -> None:
+    """Write the dossier as JSON (the contract), Markdown, CSV or a static HTML site."""
+    from dossier.exports import export
+
+    with _open(db) as store:
+        try:
+            written = export(store, fmt, output)
+        except DossierError as err:
+            _fail(err)
+    if written is not None:
+        console.print(f"wrote {written}", highlight=False)
+
+
+@app.command("eval")
+def eval_cmd(
+    db: Path = DbOption,
+    gold: Path = typer.Option(Path("../shared/dev-gold"), help="A folder of gold answer files."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Score the store against gold answers: precision, recall and F1 per kind."""
+    from dossier.eval import evaluate, render_json, render_text
+
+    with _open(db) as store:
+        try:
+            result = evaluate(store, gold)
+        except DossierError as err:
+            _fail(err)
+    sys.stdout.write(render_json(result) if as_json else render_text(result))
+    sys.stdout.write("\n")
+
+
+@app.command("pipeline")
+def pipeline_cmd() -> None:
+    """The stages a build runs, in order."""
+    for i, (name, what) in enumerate(STAGES, 1):
+        typer.echo(f"{i}. {name:<8} {what}")
+    typer.echo(f"pipeline version {PIPELINE_VERSION}")
+
+
+@app.command("version")
+def version_cmd() -> None:
+    """The installed version."""
+    typer.echo(__version__)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,161 @@
+"""The plain data that flows through the pipeline: sources → documents → articles → sentences.
+
+Every object that is derived from text carries provenance: the source, and the 1-based line of the
+source document where it starts.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+from dataclasses import dataclass, field
+
+
+def stable_id(prefix: str, *parts: object) -> str:
+    """A deterministic id: the same inputs give the same id on every machine and every run."""
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()
+    return f"{prefix}-{digest[:16]}"
+
+
+@dataclass
+class Source:
+    """One input as bytes, before any interpretation."""
+
+    uri: str
+    data: bytes
+    media_type: str  # text/plain, text/markdown, text/html
+    sha256: str = ""
+    fetched_from: str | None = None  # the URL, when the bytes came over HTTP
+
+    def __post_init__(self) -> None:
+        if not self.sha256:
+            self.sha256 = hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def id(self) -> str:
+        return stable_id("src", self.sha256)
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+@dataclass
+class Document:
+    """The decoded text of a source, normalised to NFC line by line.
+
+    Line numbers are preserved exactly: ``lines[i]`` is source line ``i + 1``. Where NFC changed the
+    length of a line, ``column_maps[i]`` maps each NFC column to the column in the decoded original.
+    """
+
+    source_id: str
+    uri: str
+    media_type: str
+    encoding: str
+    lines: list[str]
+    column_maps: dict[int, list[int]] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def original_column(self, line: int, column: int) -> int:
+        """The column in the decoded original of ``column`` in 1-based ``line`` of the NFC text."""
+        cmap = self.column_maps.get(line - 1)
+        if cmap is None:
+            return column
+        return cmap[min(column, len(cmap) - 1)]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of article text copied unchanged from one source line: text[start:start+length] is
+    line ``line`` (1-based) from column ``column``."""
+
+    start: int
+    line: int
+    column: int
+    length: int
+
+
+@dataclass
+class OffsetMap:
+    """Maps offsets in an article's clean text back to (line, column) in the source document."""
+
+    segments: list[Segment] = field(default_factory=list)
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        """The (1-based line, 0-based NFC column) of an article-text offset.
+
+        An offset that falls between segments (a joining newline, removed markup) is attributed to
+        the next segment's start, or to the end of the last one.
+        """
+        if not self.segments:
+            return (0, 0)
+        starts = [s.start for s in self.segments]
+        i = bisect.bisect_right(starts, offset) - 1
+        if i < 0:
+            seg = self.segments[0]
+            return (seg.line, seg.column)
+        seg = self.segments[i]
+        if offset < seg.start + seg.length or i + 1 == len(self.segments):
+            return (seg.line, seg.column + min(offset - seg.start, seg.length))
+        nxt = self.segments[i + 1]
+        return (nxt.line, nxt.column)
+
+    def line_of(self, offset: int) -> int:
+        return self.locate(offset)[0]
+
+    def to_json(self) -> list[list[int]]:
+        return [[s.start, s.line, s.column, s.length] for s in self.segments]
+
+    @classmethod
+    def from_json(cls, rows: list[list[int]]) -> OffsetMap:
+        return cls([Segment(*row) for row in rows])
+
+
+@dataclass
+class Sentence:
+    index: int
+    start: int  # offsets in the article's clean text
+    end: int
+    text: str
+    line: int  # 1-based source line where the sentence starts
+
+
+@dataclass
+class Article:
+    """One news story inside a document."""
+
+    source_id: str
+    start_line: int  # 1-based, inclusive: the article's own span in the source, heading included
+    end_line: int
+    title: str
+    text: str  # the clean body, one paragraph per line
+    offsets: OffsetMap
+    published: str | None = None  # ISO date with the precision given: 2023, 2023-09, 2023-09-14
+    published_time: str | None = None  # HH:MM when the capture gives it
+    outlet: str | None = None
+    original_outlet: str | None = None
+    authors: list[str] = field(default_factory=list)
+    translator: str | None = None
+    contributors: list[str] = field(default_factory=list)
+    language: str = "vi"
+    duplicate_of: str | None = None
+    sentences: list[Sentence] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return stable_id("art", self.source_id, self.start_line)
+
+
+@dataclass
+class ProcessedSource:
+    """What the pipeline made of one source: everything that is written in one transaction."""
+
+    source: Source
+    encoding: str | None = None
+    document: Document | None = None
+    articles: list[Article] = field(default_factory=list)
+    status: str = "ok"  # ok | error
+    error: str | None = None

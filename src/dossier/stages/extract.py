@@ -1,0 +1,104 @@
+"""Documents → articles: HTML through trafilatura, plain text and Markdown through the splitter."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import trafilatura
+
+from dossier.errors import DossierError
+from dossier.models import Article, Document, OffsetMap, Segment
+from dossier.stages import metadata as meta
+from dossier.stages.split import ArticleFields, split
+from dossier.vi.text import has_vietnamese_letters, nfc
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _locate_paragraphs(doc: Document, paragraphs: list[str]) -> list[int]:
+    """The 1-based source line where each extracted paragraph's text begins (best effort: the first
+    line whose tag-stripped text contains the paragraph's opening words)."""
+    visible = [nfc(unescape(_TAG.sub(" ", ln))) for ln in doc.lines]
+    visible = [re.sub(r"\s+", " ", v) for v in visible]
+    found: list[int] = []
+    cursor = 0
+    for para in paragraphs:
+        probe = re.sub(r"\s+", " ", para)[:40].strip()
+        line = None
+        for j in list(range(cursor, len(visible))) + list(range(0, cursor)):
+            if probe and probe in visible[j]:
+                line = j
+                break
+        if line is None:
+            line = cursor
+        else:
+            cursor = line
+        found.append(line + 1)
+    return found
+
+
+def extract_html(doc: Document) -> ArticleFields:
+    """The main article of an HTML page, with its metadata, via trafilatura."""
+    html = doc.text
+    result = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=True, favor_recall=True, as_dict=True
+    )
+    if not result or not (result.get("text") or "").strip():
+        raise DossierError("E007", uri=doc.uri)
+    paragraphs = [nfc(p.strip()) for p in result["text"].split("\n") if p.strip()]
+    title = nfc(result.get("title") or "").strip()
+    if paragraphs and title and paragraphs[0] == title:
+        paragraphs = paragraphs[1:]
+    lines = _locate_paragraphs(doc, paragraphs)
+    segments: list[Segment] = []
+    offset = 0
+    for para, line in zip(paragraphs, lines, strict=True):
+        segments.append(Segment(offset, line, 0, len(para)))
+        offset += len(para) + 1
+    date = result.get("date")
+    author = result.get("author")
+    site = result.get("sitename") or result.get("hostname")
+    outlet = None
+    if site:
+        known = meta.outlet_named(site) or meta.outlet_of_domain(site)
+        outlet = known.name if known else site
+    text = "\n".join(paragraphs)
+    title_line = _locate_paragraphs(doc, [title])[0] if title else (lines[0] if lines else 1)
+    return ArticleFields(
+        title=title or (paragraphs[0][:120] if paragraphs else ""),
+        start_line=min([title_line, *lines]) if lines else 1,
+        end_line=max(lines) if lines else len(doc.lines),
+        text=text,
+        offsets=OffsetMap(segments),
+        published=date,
+        outlet=outlet,
+        authors=[a.strip() for a in re.split(r";|,| và | and ", author) if a.strip()] if author else [],
+        language="vi" if has_vietnamese_letters(text) else (result.get("language") or "en"),
+    )
+
+
+def extract(doc: Document) -> list[Article]:
+    """Every article in a document."""
+    found = [extract_html(doc)] if doc.media_type == "text/html" else split(doc)
+    if not found:
+        raise DossierError("E007", uri=doc.uri)
+    return [
+        Article(
+            source_id=doc.source_id,
+            start_line=f.start_line,
+            end_line=f.end_line,
+            title=f.title,
+            text=f.text,
+            offsets=f.offsets,
+            published=f.published,
+            published_time=f.published_time,
+            outlet=f.outlet,
+            original_outlet=f.original_outlet,
+            authors=f.authors,
+            translator=f.translator,
+            contributors=f.contributors,
+            language=f.language,
+        )
+        for f in found
+    ]

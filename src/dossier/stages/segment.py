@@ -1,0 +1,116 @@
+"""Article text → sentences with offsets.
+
+A rule-based splitter tuned for Vietnamese news: a sentence ends at ``.``, ``!``, ``?`` or ``…``
+(with any closing quotes or brackets) followed by space and a capital letter, a digit or an opening
+quote, or at a paragraph break. It does not end after common abbreviations (``TS.``, ``Mr.``), after
+an initial (``J. Biden``) or inside a number (``11.000``). A paragraph break followed by a lower-case
+letter continues the sentence: captures often break a paragraph in the middle of one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dossier.models import OffsetMap, Sentence
+
+_ABBREVIATIONS = frozenset(
+    [
+        "tp",
+        "ts",
+        "ths",
+        "gs",
+        "pgs",
+        "bs",
+        "ks",
+        "ls",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "no",
+        "vs",
+        "etc",
+        "tt",
+        "q",
+        "p",
+        "ô",
+        "bà",
+        "ng",
+        "co",
+        "inc",
+        "ltd",
+        "jr",
+        "sr",
+        "u.s",
+        "mt",
+    ]
+)
+_END = re.compile(r"[.!?…]+[\"'”’»)\]]*")
+_OPENERS = "\"'“‘«([*"
+
+
+def _boundary_after(text: str, end: int) -> bool:
+    """Whether a sentence may end just before ``text[end:]`` (after terminal punctuation)."""
+    rest = text[end:]
+    stripped = rest.lstrip(" \t\u00a0")
+    if not stripped:
+        return True
+    if stripped[0] == "\n":
+        return True
+    if len(stripped) == len(rest):
+        return False  # no space after the punctuation: 11.000, U.S., a.m.
+    first = stripped[0]
+    return first.isupper() or first.isdigit() or first in _OPENERS
+
+
+def _abbreviation_before(text: str, dot: int) -> bool:
+    m = re.search(r"([\w.]+)$", text[:dot])
+    if not m:
+        return False
+    word = m.group(1).lower()
+    return word in _ABBREVIATIONS or (len(word) == 1 and text[dot - 1].isupper())
+
+
+def split_sentences(text: str, offsets: OffsetMap) -> list[Sentence]:
+    spans: list[tuple[int, int]] = []
+    start = 0
+    n = len(text)
+
+    def close(end: int) -> None:
+        nonlocal start
+        s, e = start, end
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
+            spans.append((s, e))
+        start = end
+
+    i = 0
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            nxt = text[i + 1 : i + 2]
+            if not (nxt and nxt.islower()):
+                close(i)
+            i += 1
+            continue
+        if ch in ".!?…":
+            m = _END.match(text, i)
+            assert m is not None
+            end = m.end()
+            if ch == "." and end == i + 1 and _abbreviation_before(text, i):
+                i = end
+                continue
+            if _boundary_after(text, end):
+                close(end)
+            i = end
+            continue
+        i += 1
+    close(n)
+    return [
+        Sentence(index=k, start=s, end=e, text=text[s:e], line=offsets.line_of(s))
+        for k, (s, e) in enumerate(spans)
+    ]

@@ -1,0 +1,1 @@
+"""Vietnamese text: normalisation, folding for matching, word lists."""

@@ -1,0 +1,119 @@
+"""Vietnamese text normalisation and the folds used for matching.
+
+Display text is always NFC of the original. Matching keys are derived from it:
+
+* :func:`fold_tone_placement` moves each syllable's tone mark to one canonical vowel, so that the old
+  and new placements (``hoà``/``hòa``, ``thuỷ``/``thủy``) compare equal. It keeps the length of an
+  NFC string, so offsets found in the key are offsets in the text.
+* :func:`fold` removes every diacritic, folds ``đ`` to ``d`` and lower-cases: ``Bình Nhưỡng`` →
+  ``binh nhuong``. It also keeps the length of NFC Vietnamese text.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
+VOWELS = frozenset("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def nfc_with_map(line: str) -> tuple[str, list[int] | None]:
+    """NFC of one line, and a map from each NFC column to its column in ``line``.
+
+    The map is ``None`` when NFC left the line unchanged (the usual case). It has one entry more than
+    the NFC text so that an end offset maps too.
+    """
+    out = unicodedata.normalize("NFC", line)
+    if out == line:
+        return out, None
+    pieces: list[str] = []
+    cmap: list[int] = []
+    start = 0
+    # NFC never composes across a starter (combining class 0) that is followed by another starter, so
+    # normalising each starter-led cluster alone gives the same text with known origins.
+    for i in range(1, len(line) + 1):
+        if i == len(line) or unicodedata.combining(line[i]) == 0:
+            piece = unicodedata.normalize("NFC", line[start:i])
+            pieces.append(piece)
+            cmap.extend([start] * len(piece))
+            start = i
+    cmap.append(len(line))
+    joined = "".join(pieces)
+    if joined != out:  # exotic scripts (conjoining jamo): fall back to a proportional map
+        ratio = len(line) / max(len(out), 1)
+        return out, [min(len(line), round(i * ratio)) for i in range(len(out) + 1)]
+    return out, cmap
+
+
+@lru_cache(maxsize=4096)
+def _split_tone(ch: str) -> tuple[str, str]:
+    """(the character without its tone mark, the tone mark or '')."""
+    decomposed = unicodedata.normalize("NFD", ch)
+    tone = "".join(c for c in decomposed if c in TONE_MARKS)
+    if not tone:
+        return ch, ""
+    base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONE_MARKS))
+    return base, tone
+
+
+def fold_tone_placement(text: str) -> str:
+    """Put each vowel cluster's tone mark on its last vowel (a matching key, not for display)."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        base, tone = _split_tone(text[i])
+        if base not in VOWELS:
+            out.append(text[i])
+            i += 1
+            continue
+        cluster: list[str] = []
+        tones = ""
+        while i < n:
+            base, tone = _split_tone(text[i])
+            if base not in VOWELS:
+                break
+            cluster.append(base)
+            tones += tone
+            i += 1
+        if tones:
+            cluster[-1] = unicodedata.normalize("NFC", cluster[-1] + tones[0])
+        out.extend(cluster)
+    return "".join(out)
+
+
+@lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str:
+    if ch in "đĐ":
+        return "d"
+    if ch.isascii():
+        return ch.lower()
+    decomposed = unicodedata.normalize("NFD", ch)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return base.lower() if len(base) == 1 else ch.lower()[:1] or ch
+
+
+def fold(text: str) -> str:
+    """Diacritic-, tone- and case-insensitive key: ``Đà Nẵng`` → ``da nang``. Length-preserving for
+    NFC text in which every character is precomposed (all of Vietnamese)."""
+    return "".join(_fold_char(c) for c in text)
+
+
+def match_key(text: str) -> str:
+    """NFC, tone placement folded, lower-cased: equal for ``Hoà Bình`` and ``hòa bình`` but not for
+    ``hoa binh``."""
+    return fold_tone_placement(nfc(text)).lower()
+
+
+def has_vietnamese_letters(text: str) -> bool:
+    """True when the text uses letters only Vietnamese uses among Latin scripts (ă, ơ, ư, đ, tones)."""
+    for ch in text:
+        if ch in "ăâđêôơưĂÂĐÊÔƠƯ":
+            return True
+        if not ch.isascii() and _split_tone(ch)[1]:
+            return True
+    return False
