@@ -25,7 +25,7 @@ DbOption = typer.Option(DEFAULT_DB, "--db", help="The store: a SQLite file (crea
 
 
 def _fail(err: DossierError) -> None:
-    console.print(f"[red]error[/red] {err}", highlight=False)
+    console.print(f"[red]error[/red] {err}", highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 

@@ -19,6 +19,8 @@ MESSAGES: dict[str, str] = {
     "E010": "gold folder {path}: {reason}",
     "E011": "{path} does not exist",
     "E012": "export does not validate against the contract: {reason}",
+    "E013": "--format {fmt} writes a folder of files: give a folder with -o DIR",
+    "E014": "unknown export format {fmt} (expected one of {expected})",
 }
 
 

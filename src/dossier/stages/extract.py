@@ -41,9 +41,10 @@ def _locate_paragraphs(doc: Document, paragraphs: list[str]) -> list[int]:
 def extract_html(doc: Document) -> ArticleFields:
     """The main article of an HTML page, with its metadata, via trafilatura."""
     html = doc.text
-    result = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=True, favor_recall=True, as_dict=True
+    extracted = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=True, favor_recall=True
     )
+    result = extracted.as_dict() if extracted is not None else None
     if not result or not (result.get("text") or "").strip():
         raise DossierError("E007", uri=doc.uri)
     paragraphs = [nfc(p.strip()) for p in result["text"].split("\n") if p.strip()]

@@ -276,12 +276,10 @@ def assemble(doc: Document, lines: list[Line], draft: Draft, doc_outlet: str | N
     )
     _read_header(lines, draft, fields)
     # closing credits: the last few lines, read bottom-up while they are credit lines
-    tail: list[int] = []
     for i in reversed(body_idx[-4:]):
         found = _tail_metadata(lines[i])
         if found is None:
             break
-        tail.append(i)
         if "original" in found:
             orig = found["original"]
             if isinstance(orig, meta.Outlet):
@@ -294,7 +292,7 @@ def assemble(doc: Document, lines: list[Line], draft: Draft, doc_outlet: str | N
             fields.translator = fields.translator or str(found["translator"])
         elif "author" in found and str(found["author"]) not in fields.authors:
             fields.authors.append(str(found["author"]))
-    body_idx = [i for i in body_idx if i not in tail]
+    # the credits stay in the text: they are printed as part of the article
     for i in body_idx:
         fields.contributors.extend(meta.contributors(lines[i].text))
     signature = meta.outlet_by_signature(

@@ -1,0 +1,117 @@
+"""The build loop end to end on real files, a real local HTTP server and a real SQLite file."""
+
+import shutil
+from pathlib import Path
+
+from conftest import seed
+from dossier.pipeline import build
+from dossier.stages.markup import strip_markup
+from dossier.store.sqlite import Store
+
+HTML_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8">
+<title>Nga và Triều Tiên ký hiệp ước - Tin thế giới</title>
+<meta property="og:site_name" content="VnExpress">
+<meta property="article:published_time" content="2024-06-19T10:00:00+07:00">
+<meta name="author" content="Minh Anh"></head>
+<body><nav><a href="/">Trang chủ</a> | <a href="/the-gioi">Thế giới</a></nav>
+<article><h1>Nga và Triều Tiên ký hiệp ước</h1>
+<p>Tổng thống Nga Vladimir Putin và nhà lãnh đạo Triều Tiên Kim Jong Un đã ký hiệp ước đối tác chiến
+lược toàn diện tại Bình Nhưỡng hôm 19/6, theo truyền thông hai nước.</p>
+<p>Hiệp ước buộc mỗi bên phải hỗ trợ bên kia nếu bị tấn công từ bên ngoài, ông Putin cho biết sau lễ ký.</p>
+<p>Mỹ và các đồng minh bày tỏ quan ngại sâu sắc về mối quan hệ quân sự ngày càng chặt chẽ giữa hai nước.</p>
+</article><footer>© 2024 Báo điện tử. Liên hệ quảng cáo.</footer></body></html>
+"""
+
+
+def test_build_of_the_corpus_stores_articles_with_sentences(built_store: Store):
+    counts = built_store.counts()
+    assert counts["sources"] == 5 and counts["sources_ok"] == 5
+    assert counts["articles"] == 30
+    assert counts["sentences"] > 500
+
+
+def test_every_sentence_points_at_the_source_line_it_starts_on(built_store: Store):
+    for article in built_store.articles():
+        lines = built_store.source_lines(article["source_id"])
+        for sentence in built_store.sentences(article["id"]):
+            head = sentence["text"].split("\n")[0][:25]
+            assert head in strip_markup(lines[sentence["line"] - 1]).text, (article["title"], sentence)
+
+
+def test_rebuilding_the_same_bytes_is_a_no_op(tmp_path: Path, store: Store):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(seed("003"), folder)
+    first = build([folder.as_posix()], store)
+    before = [dict(a) for a in store.articles()]
+    second = build([folder.as_posix()], store)
+    assert len(first.added) == 1 and second.added == [] and len(second.unchanged) == 1
+    assert [dict(a) for a in store.articles()] == before
+
+
+def test_a_changed_file_is_a_new_version_and_replaces_the_old_articles(tmp_path: Path, store: Store):
+    path = tmp_path / "bai.txt"
+    path.write_text("Tiêu đề cũ\nNội dung bài viết cũ về hội nghị thượng đỉnh.\n", encoding="utf-8")
+    build([path.as_posix()], store)
+    path.write_text("Tiêu đề mới\nNội dung bài viết mới về hiệp ước đối tác.\n", encoding="utf-8")
+    build([path.as_posix()], store)
+    versions = [(s["version"], s["status"]) for s in store.sources()]
+    assert versions == [(1, "superseded"), (2, "ok")]
+    assert [a["title"] for a in store.articles()] == ["Tiêu đề mới"]
+
+
+def test_a_broken_file_is_recorded_and_the_batch_goes_on(tmp_path: Path, store: Store):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(seed("004"), folder)
+    (folder / "anh.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\xff")
+    (folder / "rong.txt").write_bytes(b"")
+    report = build([folder.as_posix(), (tmp_path / "missing.txt").as_posix()], store)
+    assert len(report.added) == 1
+    errors = {Path(f["uri"]).name: f["error"] for f in store.failures()}
+    assert errors["anh.html"].startswith("E002")
+    assert errors["rong.txt"].startswith("E004")
+    assert errors["missing.txt"].startswith("E011")
+    assert store.counts()["articles"] == 1
+
+
+def test_html_goes_through_trafilatura_with_metadata(tmp_path: Path, store: Store):
+    page = tmp_path / "bai.html"
+    page.write_text(HTML_PAGE, encoding="utf-8")
+    build([page.as_posix()], store)
+    (article,) = list(store.articles())
+    assert article["title"] == "Nga và Triều Tiên ký hiệp ước"
+    assert article["published"] == "2024-06-19"
+    assert article["outlet"] == "VnExpress"
+    assert article["authors"] == ["Minh Anh"]
+    assert "Hiệp ước buộc mỗi bên" in article["text"]
+    assert "Trang chủ" not in article["text"] and "Liên hệ quảng cáo" not in article["text"]
+    lines = HTML_PAGE.split("\n")
+    sentence = next(s for s in store.sentences(article["id"]) if s["text"].startswith("Hiệp ước buộc"))
+    assert "Hiệp ước buộc" in lines[sentence["line"] - 1]
+
+
+def test_urls_are_fetched_over_http_and_failures_recorded(http_server: tuple[str, Path], store: Store):
+    base, root = http_server
+    (root / "bai.html").write_text(HTML_PAGE, encoding="utf-8")
+    (root / "ban-tin.txt").write_bytes(seed("003").read_bytes())
+    report = build([f"{base}/bai.html", f"{base}/ban-tin.txt", f"{base}/error", f"{base}/loop"], store)
+    assert len(report.added) == 2
+    sources = {s["uri"]: s for s in store.sources()}
+    assert sources[f"{base}/bai.html"]["media_type"] == "text/html"
+    assert sources[f"{base}/ban-tin.txt"]["media_type"] == "text/plain"
+    errors = {f["uri"]: f["error"] for f in store.failures()}
+    assert errors[f"{base}/error"].startswith("E005") and "500" in errors[f"{base}/error"]
+    assert errors[f"{base}/loop"].startswith("E005")
+    # the same bytes over HTTP as on disk are one source
+    build([seed("003").as_posix()], store)
+    assert sum(1 for s in store.sources() if s["status"] == "ok") == 2
+
+
+def test_oversized_file_is_refused_with_the_limit(tmp_path: Path, store: Store):
+    from dossier.config import Options
+
+    big = tmp_path / "lon.txt"
+    big.write_text("Tiêu đề\n" + "Nội dung. " * 1000, encoding="utf-8")
+    report = build([big.as_posix()], store, Options(max_bytes=1000))
+    assert report.failed and report.failed[0][1].startswith("E008")
