@@ -24,12 +24,12 @@ demo: $(STAMP)
 	@echo "open $(OUT)/site/index.html"
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 eval: $(STAMP)
 	mkdir -p $(OUT)

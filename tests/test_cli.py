@@ -4,9 +4,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, SHARED
 from typer.testing import CliRunner
 
+from conftest import CORPUS, SHARED
 from dossier.cli import app
 from dossier.exports.json_export import validate
 
