@@ -124,6 +124,78 @@ class Sentence:
 
 
 @dataclass
+class Mention:
+    """A name in an article's text that refers to an entity."""
+
+    start: int  # offsets in the article's clean text
+    end: int
+    text: str
+    entity_id: str  # ent-<slug> for a knowledge-base entity, ent-new-<hash> for one the KB lacks
+    type: str  # person | country | organization | place | facility | weapon-system | other
+    line: int = 0  # 1-based source line (filled from the article's offset map)
+    confidence: float = 1.0
+    method: str = "kb"  # kb (alias match) | model (statistical recogniser) | context (coreference)
+    name: str | None = None  # the canonical name, for an entity the KB lacks
+
+
+@dataclass
+class TimeExpr:
+    """A time expression normalised with the precision the text gives (TIMEX3-like values)."""
+
+    start: int
+    end: int
+    text: str
+    value: str  # 2023-09-13 | 2023-09 | 2023 | 199X | 19XX ...
+    granularity: str  # day | month | quarter | year | decade | century
+    basis: str  # explicit | relative
+    value_end: str | None = None  # for ranges: 1950–1953
+    line: int = 0
+
+
+@dataclass
+class Quote:
+    """Speech attributed to a speaker: a direct quotation, or indirect speech kept as a statement."""
+
+    start: int  # offsets of the quoted text (inside the marks) in the article's clean text
+    end: int
+    text: str
+    speaker_text: str | None = None  # the words that name the speaker: "ông Putin", "Điện Kremlin"
+    speaker: str | None = None  # entity id, when linked
+    kind: str = "direct"  # direct | indirect
+    line: int = 0
+    end_line: int = 0
+
+
+@dataclass
+class EventMention:
+    """One sentence's report of an event; merged across articles into timeline events."""
+
+    sentence: int  # index of the evidence sentence in the article
+    type: str  # meeting | visit | agreement | military-test | military-action | statement | accusation
+    # | denial | sanction | transfer | cyberattack | other
+    text: str  # the evidence sentence
+    date: str | None = None  # with the precision the text gives
+    date_end: str | None = None
+    participants: list[str] = field(default_factory=list)  # entity ids
+    place: str | None = None  # entity id
+    summary: str = ""
+    line: int = 0
+
+
+@dataclass
+class ClaimMention:
+    """One sentence that asserts or denies a contested proposition."""
+
+    sentence: int
+    stance: str  # assert | deny
+    proposition: str  # a normalised statement of what is claimed
+    text: str  # the evidence sentence
+    holders: list[str] = field(default_factory=list)  # entity ids of who asserts or denies
+    key: str | None = None  # groups mentions of the same proposition across articles
+    line: int = 0
+
+
+@dataclass
 class Article:
     """One news story inside a document."""
 
@@ -143,6 +215,11 @@ class Article:
     language: str = "vi"
     duplicate_of: str | None = None
     sentences: list[Sentence] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    times: list[TimeExpr] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    events: list[EventMention] = field(default_factory=list)
+    claims: list[ClaimMention] = field(default_factory=list)
 
     @property
     def id(self) -> str:
