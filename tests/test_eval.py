@@ -38,8 +38,9 @@ LINES = [
 # -- building stores and gold folders by hand ------------------------------------------------------------
 
 
-def make_article(source: Source, lines: list[str], start: int, end: int, keep: list[int] | None = None,
-                 **meta: Any) -> Article:
+def make_article(
+    source: Source, lines: list[str], start: int, end: int, keep: list[int] | None = None, **meta: Any
+) -> Article:
     """An article over ``start..end`` whose text is the kept lines (default: every non-empty line)."""
     keep = keep if keep is not None else [n for n in range(start, end + 1) if lines[n - 1].strip()]
     segments, parts, offset = [], [], 0
@@ -48,8 +49,14 @@ def make_article(source: Source, lines: list[str], start: int, end: int, keep: l
         parts.append(lines[n - 1])
         offset += len(lines[n - 1]) + 1
     meta.setdefault("title", lines[start - 1])
-    return Article(source_id=source.id, start_line=start, end_line=end, text="\n".join(parts),
-                   offsets=OffsetMap(segments), **meta)
+    return Article(
+        source_id=source.id,
+        start_line=start,
+        end_line=end,
+        text="\n".join(parts),
+        offsets=OffsetMap(segments),
+        **meta,
+    )
 
 
 def save_source(store: Store, lines: list[str], spans: list[dict[str, Any]], uri: str = URI) -> list[Article]:
@@ -76,7 +83,12 @@ def add_entity(store: Store, ent_id: str, name: str, aliases: list[str], wikidat
 
 
 def add_mention(
-    store: Store, art: Article, ent_id: str, line: int, surface: str, lines: list[str] = LINES,
+    store: Store,
+    art: Article,
+    ent_id: str,
+    line: int,
+    surface: str,
+    lines: list[str] = LINES,
     column: int | None = None,
 ) -> None:
     """A mention whose start/end are offsets in the article text, as the pipeline stores them; it sits
@@ -85,13 +97,21 @@ def add_mention(
     seg = next(s for s in art.offsets.segments if s.line == line)
     start = seg.start + column - seg.column
     store.conn.execute(
-        'INSERT INTO mentions (entity_id, article_id, line, start, "end", text) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO mentions (entity_id, article_id, line, start, "end", text, type, confidence, method)'
+        " VALUES (?, ?, ?, ?, ?, ?, 'other', 1.0, 'kb')",
         (ent_id, art.id, line, start, start + len(surface), surface),
     )
 
 
-def add_event(store: Store, evt_id: str, date: str | None, participants: list[str], art: Article, line: int,
-              date_end: str | None = None) -> None:
+def add_event(
+    store: Store,
+    evt_id: str,
+    date: str | None,
+    participants: list[str],
+    art: Article,
+    line: int,
+    date_end: str | None = None,
+) -> None:
     store.conn.execute(
         "INSERT INTO events (id, date, date_end, type, summary, participants, place) VALUES (?,?,?,?,?,?,?)",
         (evt_id, date, date_end, "meeting", "summary", json.dumps(participants), None),
@@ -110,11 +130,13 @@ def add_time(store: Store, art: Article, line: int, text: str, value: str) -> No
     )
 
 
-def add_quote(store: Store, quo_id: str, speaker: str | None, speaker_text: str, text: str, art: Article,
-              line: int) -> None:
+def add_quote(
+    store: Store, quo_id: str, speaker: str | None, speaker_text: str, text: str, art: Article, line: int
+) -> None:
     store.conn.execute(
-        "INSERT INTO quotes (id, speaker, speaker_text, text, article_id, line) VALUES (?, ?, ?, ?, ?, ?)",
-        (quo_id, speaker, speaker_text, text, art.id, line),
+        'INSERT INTO quotes (id, speaker, speaker_text, text, article_id, line, end_line, kind, start, "end")'
+        " VALUES (?, ?, ?, ?, ?, ?, ?, 'direct', 0, 0)",
+        (quo_id, speaker, speaker_text, text, art.id, line, line),
     )
 
 
@@ -126,7 +148,7 @@ def add_claim(
         (clm_id, "claim", json.dumps(asserted), json.dumps(denied)),
     )
     store.conn.execute(
-        "INSERT INTO claim_evidence (claim_id, article_id, line, text) VALUES (?, ?, ?, ?)",
+        "INSERT INTO claim_evidence (claim_id, article_id, line, text, stance) VALUES (?, ?, ?, ?, 'assert')",
         (clm_id, art.id, line, "evidence"),
     )
 
@@ -136,8 +158,14 @@ def figure(result: dict[str, Any], kind: str, metric: str) -> dict[str, Any]:
 
 
 GOLD_ARTICLE = {
-    "file": FILE, "start_line": 3, "end_line": 8, "title": "Nga và Triều Tiên ký hiệp ước",
-    "published": "2024-06-19", "outlet": "Báo Thanh Niên", "original_outlet": None, "authors": ["Hoàng Vũ"],
+    "file": FILE,
+    "start_line": 3,
+    "end_line": 8,
+    "title": "Nga và Triều Tiên ký hiệp ước",
+    "published": "2024-06-19",
+    "outlet": "Báo Thanh Niên",
+    "original_outlet": None,
+    "authors": ["Hoàng Vũ"],
     "translator": None,
 }
 GOLD_BOILERPLATE = [
@@ -146,43 +174,95 @@ GOLD_BOILERPLATE = [
     {"file": FILE, "line": 10, "text": "Chia sẻ", "kind": "site-chrome"},
 ]
 GOLD_ENTITIES = [
-    {"id": "vladimir-putin", "type": "person", "english_name": "Vladimir Putin", "wikidata": "Q7747",
-     "aliases": ["Putin", "ông Putin"]},
-    {"id": "kim-jong-un", "type": "person", "english_name": "Kim Jong Un", "wikidata": "Q56226",
-     "aliases": ["Kim Jong Un", "ông Kim"]},
-    {"id": "north-korea", "type": "country", "english_name": "North Korea", "wikidata": "Q423",
-     "aliases": ["Triều Tiên", "Bình Nhưỡng"]},
-    {"id": "russia", "type": "country", "english_name": "Russia", "wikidata": "Q159",
-     "aliases": ["Nga", "Moscow"]},
-    {"id": "united-states", "type": "country", "english_name": "United States", "wikidata": "Q30",
-     "aliases": ["Mỹ"]},
+    {
+        "id": "vladimir-putin",
+        "type": "person",
+        "english_name": "Vladimir Putin",
+        "wikidata": "Q7747",
+        "aliases": ["Putin", "ông Putin"],
+    },
+    {
+        "id": "kim-jong-un",
+        "type": "person",
+        "english_name": "Kim Jong Un",
+        "wikidata": "Q56226",
+        "aliases": ["Kim Jong Un", "ông Kim"],
+    },
+    {
+        "id": "north-korea",
+        "type": "country",
+        "english_name": "North Korea",
+        "wikidata": "Q423",
+        "aliases": ["Triều Tiên", "Bình Nhưỡng"],
+    },
+    {
+        "id": "russia",
+        "type": "country",
+        "english_name": "Russia",
+        "wikidata": "Q159",
+        "aliases": ["Nga", "Moscow"],
+    },
+    {
+        "id": "united-states",
+        "type": "country",
+        "english_name": "United States",
+        "wikidata": "Q30",
+        "aliases": ["Mỹ"],
+    },
 ]
 GOLD_EVENTS = [
-    {"id": "summit", "date": "2024-06-19", "date_end": None, "type": "meeting",
-     "summary_en": "Putin meets Kim", "participants": ["vladimir-putin", "kim-jong-un"],
-     "place": "north-korea",
-     "evidence": [{"file": FILE, "line": 5, "quote": "Ông Putin gặp Kim Jong Un"}]},
+    {
+        "id": "summit",
+        "date": "2024-06-19",
+        "date_end": None,
+        "type": "meeting",
+        "summary_en": "Putin meets Kim",
+        "participants": ["vladimir-putin", "kim-jong-un"],
+        "place": "north-korea",
+        "evidence": [{"file": FILE, "line": 5, "quote": "Ông Putin gặp Kim Jong Un"}],
+    },
 ]
 GOLD_QUOTES = [
-    {"file": FILE, "line": 6, "speaker": "vladimir-putin",
-     "quote": "Đây là một bước đột phá lớn trong quan hệ hai nước."},
+    {
+        "file": FILE,
+        "line": 6,
+        "speaker": "vladimir-putin",
+        "quote": "Đây là một bước đột phá lớn trong quan hệ hai nước.",
+    },
 ]
 GOLD_CLAIMS = [
-    {"id": "arms", "claim_en": "North Korea supplies arms to Russia", "asserted_by": ["united-states"],
-     "denied_by": ["russia"], "evidence": [{"file": FILE, "line": 7, "quote": "Mỹ cáo buộc"}]},
+    {
+        "id": "arms",
+        "claim_en": "North Korea supplies arms to Russia",
+        "asserted_by": ["united-states"],
+        "denied_by": ["russia"],
+        "evidence": [{"file": FILE, "line": 7, "quote": "Mỹ cáo buộc"}],
+    },
 ]
 # (entity id, line, surface) of every alias occurrence inside the gold span
 MENTIONS = [
-    ("ent-russia", 3, "Nga"), ("ent-nk", 3, "Triều Tiên"), ("ent-putin", 5, "Ông Putin"),
-    ("ent-kim", 5, "Kim Jong Un"), ("ent-nk", 5, "Bình Nhưỡng"), ("ent-putin", 6, "Ông Putin"),
-    ("ent-us", 7, "Mỹ"), ("ent-nk", 7, "Triều Tiên"), ("ent-russia", 7, "Nga"), ("ent-russia", 7, "Moscow"),
+    ("ent-russia", 3, "Nga"),
+    ("ent-nk", 3, "Triều Tiên"),
+    ("ent-putin", 5, "Ông Putin"),
+    ("ent-kim", 5, "Kim Jong Un"),
+    ("ent-nk", 5, "Bình Nhưỡng"),
+    ("ent-putin", 6, "Ông Putin"),
+    ("ent-us", 7, "Mỹ"),
+    ("ent-nk", 7, "Triều Tiên"),
+    ("ent-russia", 7, "Nga"),
+    ("ent-russia", 7, "Moscow"),
 ]
 
 
 def full_gold(tmp_path: Path) -> Path:
     return write_gold(
-        tmp_path / "gold", articles=[GOLD_ARTICLE], boilerplate=GOLD_BOILERPLATE, entities=GOLD_ENTITIES,
-        events=GOLD_EVENTS, quotes=GOLD_QUOTES, claims=GOLD_CLAIMS,
+        tmp_path / "gold",
+        articles=[GOLD_ARTICLE],
+        boilerplate=GOLD_BOILERPLATE,
+        entities=GOLD_ENTITIES,
+        events=GOLD_EVENTS,
+        quotes=GOLD_QUOTES,
+        claims=GOLD_CLAIMS,
     )
 
 
@@ -222,7 +302,13 @@ def test_kind_without_predictions_still_reports_its_counts(store: Store, tmp_pat
     save_source(store, LINES, [{"start": 3, "end": 8}])
     result = evaluate(store, full_gold(tmp_path))
     assert figure(result, "quotes", "quotes") == {
-        "metric": "quotes", "precision": 0.0, "recall": 0.0, "f1": 0.0, "tp": 0, "fp": 0, "fn": 1,
+        "metric": "quotes",
+        "precision": 0.0,
+        "recall": 0.0,
+        "f1": 0.0,
+        "tp": 0,
+        "fp": 0,
+        "fn": 1,
     }
     assert figure(result, "entities", "mentions")["fn"] == len(MENTIONS)
 
@@ -250,39 +336,87 @@ def test_span_matches_only_when_overlap_reaches_sixty_percent_of_the_shorter(
     store: Store, tmp_path: Path, start: int, end: int, matches: bool
 ) -> None:
     save_source(store, TWENTY, [{"start": start, "end": end}])
-    gold = {"file": FILE, "start_line": 1, "end_line": 10, "title": TWENTY[0], "published": None,
-            "outlet": None, "original_outlet": None, "authors": []}
+    gold = {
+        "file": FILE,
+        "start_line": 1,
+        "end_line": 10,
+        "title": TWENTY[0],
+        "published": None,
+        "outlet": None,
+        "original_outlet": None,
+        "authors": [],
+    }
     span = figure(evaluate(store, write_gold(tmp_path / "gold", articles=[gold])), "articles", "span")
     assert (span["tp"], span["fp"], span["fn"]) == ((1, 0, 0) if matches else (0, 1, 1))
 
 
 def test_each_prediction_matches_at_most_one_gold_article(store: Store, tmp_path: Path) -> None:
     save_source(store, TWENTY, [{"start": 1, "end": 20}])
-    golds = [{"file": FILE, "start_line": 1, "end_line": 10, "title": "a"},
-             {"file": FILE, "start_line": 11, "end_line": 20, "title": "b"}]
+    golds = [
+        {"file": FILE, "start_line": 1, "end_line": 10, "title": "a"},
+        {"file": FILE, "start_line": 11, "end_line": 20, "title": "b"},
+    ]
     span = figure(evaluate(store, write_gold(tmp_path / "gold", articles=golds)), "articles", "span")
     assert (span["tp"], span["fp"], span["fn"]) == (1, 0, 1)
 
 
 def test_field_accuracy_counts_folded_matches_right_and_others_wrong(store: Store, tmp_path: Path) -> None:
-    save_source(store, TWENTY, [
-        {"start": 1, "end": 10, "title": "nga và triều tiên  KÝ hiệp ước.", "published": "2024-06-19",
-         "outlet": "thanhnien", "original_outlet": None, "authors": ["HOÀNG VŨ"]},
-        {"start": 12, "end": 20, "title": "Shoigu đến Bình Nhưỡng", "published": "2023-07-26",
-         "outlet": "Thanh Niên", "original_outlet": "Epoch Times", "authors": ["Cẩm An"]},
-    ])
+    save_source(
+        store,
+        TWENTY,
+        [
+            {
+                "start": 1,
+                "end": 10,
+                "title": "nga và triều tiên  KÝ hiệp ước.",
+                "published": "2024-06-19",
+                "outlet": "thanhnien",
+                "original_outlet": None,
+                "authors": ["HOÀNG VŨ"],
+            },
+            {
+                "start": 12,
+                "end": 20,
+                "title": "Shoigu đến Bình Nhưỡng",
+                "published": "2023-07-26",
+                "outlet": "Thanh Niên",
+                "original_outlet": "Epoch Times",
+                "authors": ["Cẩm An"],
+            },
+        ],
+    )
     golds = [
-        {"file": FILE, "start_line": 1, "end_line": 10, "title": "Nga và Triều Tiên ký hiệp ước",
-         "published": "2024-06-19", "outlet": "Báo Thanh Niên", "original_outlet": None,
-         "authors": ["Hoàng Vũ"]},
-        {"file": FILE, "start_line": 12, "end_line": 20, "title": "Ông Shoigu thăm Bình Nhưỡng",
-         "published": "2023-07", "outlet": "Epoch Times", "original_outlet": "The Epoch Times",
-         "authors": []},
+        {
+            "file": FILE,
+            "start_line": 1,
+            "end_line": 10,
+            "title": "Nga và Triều Tiên ký hiệp ước",
+            "published": "2024-06-19",
+            "outlet": "Báo Thanh Niên",
+            "original_outlet": None,
+            "authors": ["Hoàng Vũ"],
+        },
+        {
+            "file": FILE,
+            "start_line": 12,
+            "end_line": 20,
+            "title": "Ông Shoigu thăm Bình Nhưỡng",
+            "published": "2023-07",
+            "outlet": "Epoch Times",
+            "original_outlet": "The Epoch Times",
+            "authors": [],
+        },
     ]
     result = evaluate(store, write_gold(tmp_path / "gold", articles=golds))
     counts = {f["metric"]: (f["count"], f["total"]) for f in result["kinds"]["articles"] if "count" in f}
-    assert counts == {"title": (1, 2), "published": (1, 2), "outlet": (1, 2), "original_outlet": (2, 2),
-                      "authors": (1, 2), "translator": (2, 2)}
+    assert counts == {
+        "title": (1, 2),
+        "published": (1, 2),
+        "outlet": (1, 2),
+        "original_outlet": (2, 2),
+        "authors": (1, 2),
+        "translator": (2, 2),
+    }
 
 
 # -- boilerplate ---------------------------------------------------------------------------------------
@@ -294,7 +428,11 @@ def test_boilerplate_rates_follow_the_lines_the_offsets_cover(store: Store, tmp_
     gold = write_gold(tmp_path / "gold", articles=[GOLD_ARTICLE], boilerplate=GOLD_BOILERPLATE)
     result = evaluate(store, gold)
     assert figure(result, "boilerplate", "kept_body_lines") == {
-        "metric": "kept_body_lines", "value": 0.6667, "count": 2, "total": 3}
+        "metric": "kept_body_lines",
+        "value": 0.6667,
+        "count": 2,
+        "total": 3,
+    }
     removed = figure(result, "boilerplate", "removed_boilerplate_lines")
     assert (removed["count"], removed["total"]) == (2, 3)
 
@@ -343,10 +481,15 @@ def test_gold_mentions_take_the_longest_alias_and_respect_case(store: Store, tmp
         {"id": "kim", "aliases": ["Kim", "Kim Jong Un", "ông Kim"]},
         {"id": "russia", "aliases": ["Nga"]},
     ]
-    gold = load_gold(write_gold(tmp_path / "gold", articles=[
-        {"file": FILE, "start_line": 1, "end_line": 1, "title": "x"}], entities=entities))
+    gold = load_gold(
+        write_gold(
+            tmp_path / "gold",
+            articles=[{"file": FILE, "start_line": 1, "end_line": 1, "title": "x"}],
+            entities=entities,
+        )
+    )
     ctx = Context(gold, store, StoreView.build(store, gold), EntityMatcher(entities, []))
-    found = [lines[0][m.start:m.end] for m in gold_mentions(ctx, entities)]
+    found = [lines[0][m.start : m.end] for m in gold_mentions(ctx, entities)]
     assert found == ["Kim Jong Un", "ông kim", "Ông Kim", "Nga"]
 
 
@@ -366,8 +509,9 @@ def test_mention_spans_read_article_offsets_then_columns_then_search() -> None:
 @pytest.mark.parametrize(
     ("date", "matches"), [("2024-06-19", True), ("2024-06", False), ("2024-06-20", False), (None, False)]
 )
-def test_event_date_must_agree_at_the_gold_precision(store: Store, tmp_path: Path, date: str | None,
-                                                     matches: bool) -> None:
+def test_event_date_must_agree_at_the_gold_precision(
+    store: Store, tmp_path: Path, date: str | None, matches: bool
+) -> None:
     art = perfect_store(store)
     store.conn.execute("DELETE FROM events")
     add_event(store, "evt-2", date, ["ent-kim"], art, 5)
@@ -482,11 +626,19 @@ def test_the_real_dev_gold_given_back_as_predictions_scores_one(store: Store) ->
     for file in sorted(gold.files):
         lines = gold.corpus_lines(file)
         spans = [
-            {"start": g["start_line"], "end": g["end_line"], "title": g["title"],
-             "keep": [n for n in range(g["start_line"], g["end_line"] + 1)
-                      if lines[n - 1].strip() and (file, n) not in boiler],
-             **{k: g.get(k) for k in ("published", "outlet", "original_outlet", "authors", "translator")}}
-            for g in gold.get("articles") if g["file"] == file
+            {
+                "start": g["start_line"],
+                "end": g["end_line"],
+                "title": g["title"],
+                "keep": [
+                    n
+                    for n in range(g["start_line"], g["end_line"] + 1)
+                    if lines[n - 1].strip() and (file, n) not in boiler
+                ],
+                **{k: g.get(k) for k in ("published", "outlet", "original_outlet", "authors", "translator")},
+            }
+            for g in gold.get("articles")
+            if g["file"] == file
         ]
         made[file] = save_source(store, lines, spans, uri=f"examples/corpus/{file}")
 
@@ -498,7 +650,7 @@ def test_the_real_dev_gold_given_back_as_predictions_scores_one(store: Store) ->
     ctx = Context(gold, store, StoreView.build(store, gold), EntityMatcher(gold.get("entities"), []))
     for m in gold_mentions(ctx, gold.get("entities")):
         lines = gold.corpus_lines(m.file)
-        surface = lines[m.line - 1][m.start:m.end]
+        surface = lines[m.line - 1][m.start : m.end]
         add_mention(store, art_at(m.file, m.line), min(m.entities), m.line, surface, lines, m.start)
     for evt in gold.get("events"):
         art, line = art_at(evt["evidence"][0]["file"], evt["evidence"][0]["line"]), evt["evidence"][0]["line"]
@@ -513,7 +665,9 @@ def test_the_real_dev_gold_given_back_as_predictions_scores_one(store: Store) ->
 
     result = evaluate(store, REAL_GOLD)
     imperfect = {
-        (kind, fig["metric"]) for kind, figures in result["kinds"].items() for fig in figures
+        (kind, fig["metric"])
+        for kind, figures in result["kinds"].items()
+        for fig in figures
         if (fig["f1"] if "f1" in fig else fig["value"]) != 1.0
     }
     # duplicates.json is empty (0/0 reads 0.0); some gold entities get no mention in article text here
@@ -535,5 +689,5 @@ def test_render_text_aligns_one_row_per_figure_and_json_round_trips(store: Store
     assert any(row.split()[:2] == ["boilerplate", "kept_body_lines"] and row.endswith("3/3") for row in rows)
     header = next(line for line in text.splitlines() if line.startswith("kind"))
     f1_end = header.index("F1/value") + len("F1/value")
-    assert {row[f1_end - 5:f1_end] for row in rows} == {"1.000"}  # every value ends under its header
+    assert {row[f1_end - 5 : f1_end] for row in rows} == {"1.000"}  # every value ends under its header
     assert json.loads(render_json(result)) == result

@@ -20,11 +20,23 @@ from dossier.exports.csv_export import safe_cell, write_csv
 from dossier.exports.html_site import write_site
 from dossier.exports.json_export import build_export, schema, validate, write_json
 from dossier.exports.markdown import md_paragraph, render_markdown, write_markdown
-from dossier.models import Article, Document, OffsetMap, ProcessedSource, Segment, Sentence, Source, stable_id
+from dossier.models import (
+    Article,
+    Document,
+    Mention,
+    OffsetMap,
+    ProcessedSource,
+    Quote,
+    Segment,
+    Sentence,
+    Source,
+    TimeExpr,
+    stable_id,
+)
 from dossier.store.sqlite import Store
 
 SCRIPT = "<script>alert(1)</script>"
-IMG = '<img src=x onerror=alert(1)>'
+IMG = "<img src=x onerror=alert(1)>"
 PUTIN_TITLE = "Ông Putin nói 'có khả năng' hợp tác quân sự với Kim Jong Un"
 EVIL_TITLE = f'Bình Nhưỡng phóng tên lửa {SCRIPT} | thử nghiệm " onmouseover="alert(1)'
 
@@ -37,7 +49,7 @@ BBC_LINES = [
     "",
     "Hai bên đã gặp mặt hôm thứ Tư tại trung tâm vũ trụ Vostochny sau khi ông Kim tới Nga bằng tàu hỏa.",
     "",
-    "Ông Putin nói: \"một người bạn cũ tốt hơn hai người bạn mới\".",
+    'Ông Putin nói: "một người bạn cũ tốt hơn hai người bạn mới".',
     "",  # 10
     f"## {EVIL_TITLE}",
     "",
@@ -56,8 +68,9 @@ TUOITRE_LINES = [
 ]
 
 
-def make_article(source_id: str, lines: list[str], span: tuple[int, int], title: str,
-                 body: list[int], **meta: object) -> Article:
+def make_article(
+    source_id: str, lines: list[str], span: tuple[int, int], title: str, body: list[int], **meta: object
+) -> Article:
     """An article whose clean text is the given source lines, one paragraph each, with exact offsets."""
     segments, sentences, parts, offset = [], [], [], 0
     for i, n in enumerate(body):
@@ -66,12 +79,21 @@ def make_article(source_id: str, lines: list[str], span: tuple[int, int], title:
         sentences.append(Sentence(index=i, start=offset, end=offset + len(text), text=text, line=n))
         parts.append(text)
         offset += len(text) + 1
-    return Article(source_id=source_id, start_line=span[0], end_line=span[1], title=title,
-                   text="\n".join(parts), offsets=OffsetMap(segments), sentences=sentences, **meta)
+    return Article(
+        source_id=source_id,
+        start_line=span[0],
+        end_line=span[1],
+        title=title,
+        text="\n".join(parts),
+        offsets=OffsetMap(segments),
+        sentences=sentences,
+        **meta,
+    )
 
 
-def processed(uri: str, lines: list[str], articles: list[Article] | None = None,
-              source: Source | None = None) -> ProcessedSource:
+def processed(
+    uri: str, lines: list[str], articles: list[Article] | None = None, source: Source | None = None
+) -> ProcessedSource:
     source = source or Source(uri=uri, data="\n".join(lines).encode("utf-8"), media_type="text/plain")
     document = Document(source_id=source.id, uri=uri, media_type="text/plain", encoding="utf-8", lines=lines)
     return ProcessedSource(source=source, encoding="utf-8", document=document, articles=articles or [])
@@ -80,41 +102,88 @@ def processed(uri: str, lines: list[str], articles: list[Article] | None = None,
 def bbc_source() -> tuple[ProcessedSource, Article, Article]:
     data = "\n".join(BBC_LINES).encode("utf-8")
     source = Source(uri="corpus/002_bbc.txt", data=data, media_type="text/plain")
-    putin = make_article(source.id, BBC_LINES, (1, 9), PUTIN_TITLE, [7, 9], published="2023-09-14",
-                         published_time="08:30", outlet="BBC News Tiếng Việt", authors=["Tessa Wong"],
-                         contributors=["Laura Bicker"])
-    missile = make_article(source.id, BBC_LINES, (11, 19), EVIL_TITLE, [15, 17, 19], published="2023-09-12",
-                           outlet="VnExpress | Thế giới", original_outlet="Yonhap", translator="Minh Anh")
+    putin = make_article(
+        source.id,
+        BBC_LINES,
+        (1, 9),
+        PUTIN_TITLE,
+        [7, 9],
+        published="2023-09-14",
+        published_time="08:30",
+        outlet="BBC News Tiếng Việt",
+        authors=["Tessa Wong"],
+        contributors=["Laura Bicker"],
+    )
+    missile = make_article(
+        source.id,
+        BBC_LINES,
+        (11, 19),
+        EVIL_TITLE,
+        [15, 17, 19],
+        published="2023-09-12",
+        outlet="VnExpress | Thế giới",
+        original_outlet="Yonhap",
+        translator="Minh Anh",
+    )
     return processed(source.uri, BBC_LINES, [putin, missile], source), putin, missile
 
 
 def annotate(store: Store, putin: Article, missile: Article) -> None:
-    """Entities, mentions, times, an event, a quote and a claim, as the later stages would store them.
-
-    The store has no write API for these yet, so this writes its tables directly.
-    """
+    """Entities, mentions, times, an event, a quote and a claim, as the later stages store them."""
     p, k, v = stable_id("ent", "putin"), stable_id("ent", "kim"), stable_id("ent", "vostochny")
-    rows = {
-        "entities": [(p, "person", "Vladimir Putin", "Q7747", json.dumps(["Putin", "ông Putin"])),
-                     (k, "person", "Kim Jong Un", "Q56226", json.dumps(["ông Kim", "Kim Jong Un"])),
-                     (v, "facility", "Vostochny", None, json.dumps(["trung tâm vũ trụ Vostochny"]))],
-        "mentions": [(k, putin.id, 7, 80, 86, "ông Kim"),
-                     (v, putin.id, 7, 42, 68, "trung tâm vũ trụ Vostochny"),
-                     (p, putin.id, 9, 0, 9, "Ông Putin")],
-        "times": [(putin.id, 7, 25, 35, "hôm thứ Tư", "2023-09-13", "day", "relative"),
-                  (missile.id, 13, 0, 15, "12 tháng 9 2023", "2023-09-12", "day", "explicit")],
-        "events": [(stable_id("evt", 1), "2023-09-13", None, "meeting",
-                    "Putin và Kim Jong Un gặp nhau ở Vostochny", json.dumps([p, k]), v)],
-        "event_evidence": [(stable_id("evt", 1), putin.id, 7, BBC_LINES[6])],
-        "quotes": [(stable_id("quo", 1), p, "Ông Putin", "một người bạn cũ tốt hơn hai người bạn mới",
-                    putin.id, 9)],
-        "claims": [(stable_id("clm", 1), "Triều Tiên phóng tên lửa đạn đạo", json.dumps([]), json.dumps([]))],
-        "claim_evidence": [(stable_id("clm", 1), missile.id, 15, BBC_LINES[14])],
-    }
-    with store.conn:
-        for table, values in rows.items():
-            marks = ",".join("?" * len(values[0]))
-            store.conn.executemany(f"INSERT INTO {table} VALUES ({marks})", values)
+    store.replace_entities(
+        [
+            {
+                "id": p,
+                "type": "person",
+                "name": "Vladimir Putin",
+                "wikidata": "Q7747",
+                "aliases": ["Putin", "ông Putin"],
+            },
+            {
+                "id": k,
+                "type": "person",
+                "name": "Kim Jong Un",
+                "wikidata": "Q56226",
+                "aliases": ["ông Kim", "Kim Jong Un"],
+            },
+            {"id": v, "type": "facility", "name": "Vostochny", "aliases": ["trung tâm vũ trụ Vostochny"]},
+        ]
+    )
+    putin.mentions = [
+        Mention(80, 86, "ông Kim", k, "person", line=7),
+        Mention(42, 68, "trung tâm vũ trụ Vostochny", v, "facility", line=7),
+        Mention(0, 9, "Ông Putin", p, "person", line=9),
+    ]
+    putin.times = [TimeExpr(25, 35, "hôm thứ Tư", "2023-09-13", "day", "relative", line=7)]
+    putin.quotes = [Quote(10, 52, "một người bạn cũ tốt hơn hai người bạn mới", "Ông Putin", p, line=9)]
+    missile.times = [TimeExpr(0, 15, "12 tháng 9 2023", "2023-09-12", "day", "explicit", line=13)]
+    store.annotate(putin)
+    store.annotate(missile)
+    store.replace_events(
+        [
+            {
+                "id": stable_id("evt", 1),
+                "date": "2023-09-13",
+                "type": "meeting",
+                "summary": "Putin và Kim Jong Un gặp nhau ở Vostochny",
+                "participants": [p, k],
+                "place": v,
+                "evidence": [{"article": putin.id, "line": 7, "text": BBC_LINES[6]}],
+            },
+        ]
+    )
+    store.replace_claims(
+        [
+            {
+                "id": stable_id("clm", 1),
+                "text": "Triều Tiên phóng tên lửa đạn đạo",
+                "asserted_by": [],
+                "denied_by": [],
+                "evidence": [{"article": missile.id, "line": 15, "text": BBC_LINES[14]}],
+            },
+        ]
+    )
 
 
 @pytest.fixture
@@ -129,8 +198,9 @@ def store(tmp_path: Path) -> Iterator[Store]:
     old = processed("corpus/003_tuoitre.txt", TUOITRE_LINES[:1])
     st.save(old, "test")
     new = processed("corpus/003_tuoitre.txt", TUOITRE_LINES)
-    copy = make_article(new.source.id, TUOITRE_LINES, (1, 3), TUOITRE_LINES[0], [3], outlet="Tuổi Trẻ",
-                        duplicate_of=putin.id)
+    copy = make_article(
+        new.source.id, TUOITRE_LINES, (1, 3), TUOITRE_LINES[0], [3], outlet="Tuổi Trẻ", duplicate_of=putin.id
+    )
     new.articles = [copy]
     st.save(new, "test")
     annotate(st, putin, missile)
@@ -166,8 +236,19 @@ def test_json_export_round_trips_stored_articles(store: Store, tmp_path: Path) -
     for got, row in zip(doc["articles"], stored, strict=True):
         assert got["source"] == row["source_id"]
         assert got["span"] == {"start_line": row["start_line"], "end_line": row["end_line"]}
-        for key in ("title", "published", "published_time", "outlet", "original_outlet", "authors",
-                    "translator", "contributors", "language", "text", "duplicate_of"):
+        for key in (
+            "title",
+            "published",
+            "published_time",
+            "outlet",
+            "original_outlet",
+            "authors",
+            "translator",
+            "contributors",
+            "language",
+            "text",
+            "duplicate_of",
+        ):
             assert got[key] == row[key], key
     missile = next(a for a in doc["articles"] if a["title"] == EVIL_TITLE)
     assert missile["original_outlet"] == "Yonhap" and missile["translator"] == "Minh Anh"
@@ -189,7 +270,7 @@ def test_json_export_round_trips_annotations(store: Store) -> None:
     assert kim["mention_count"] == 1 and kim["wikidata"] == "Q56226"
     assert doc["mentions"] == store.mentions()
     assert doc["times"] == store.times()
-    assert doc["quotes"] == store.quotes()
+    assert doc["quotes"] == [{k: q[k] for k in doc["quotes"][0]} for q in store.quotes()]
     assert doc["events"][0]["type"] == "meeting" and doc["events"][0]["evidence"][0]["line"] == 7
     assert doc["claims"][0]["evidence"][0]["line"] == 15
 
@@ -289,8 +370,18 @@ def test_markdown_shows_metadata_and_provenance(store: Store) -> None:
 
 # -- CSV --------------------------------------------------------------------------------------------------
 
-CSV_FILES = ("articles", "sentences", "sources", "entities", "mentions", "times", "events", "quotes",
-             "claims", "evidence")
+CSV_FILES = (
+    "articles",
+    "sentences",
+    "sources",
+    "entities",
+    "mentions",
+    "times",
+    "events",
+    "quotes",
+    "claims",
+    "evidence",
+)
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -415,8 +506,14 @@ def test_article_page_shows_metadata_and_provenance(site: Path, store: Store) ->
     page = site / "articles" / f"{missile['id']}.html"
     html = page.read_text(encoding="utf-8")
     info = _parse(page)
-    for text in ("2023-09-12", "VnExpress | Thế giới", "Yonhap", "Minh Anh", "corpus/002_bbc.txt",
-                 "lines 11–19"):
+    for text in (
+        "2023-09-12",
+        "VnExpress | Thế giới",
+        "Yonhap",
+        "Minh Anh",
+        "corpus/002_bbc.txt",
+        "lines 11–19",
+    ):
         assert text in html, text
     lines = [int(a["data-line"]) for tag, a in info.tags if tag == "p" and "data-line" in a]
     assert lines == [15, 17, 19]

@@ -13,7 +13,7 @@ from rich.table import Table
 from dossier import __version__
 from dossier.config import Options
 from dossier.errors import DossierError
-from dossier.pipeline import PIPELINE_VERSION, STAGES, build
+from dossier.pipeline import PIPELINE_VERSION, build, stages
 from dossier.stages.ingest import MEDIA_TYPES, is_url
 from dossier.store.sqlite import Store
 
@@ -146,8 +146,8 @@ def eval_cmd(
 @app.command("pipeline")
 def pipeline_cmd() -> None:
     """The stages a build runs, in order."""
-    for i, (name, what) in enumerate(STAGES, 1):
-        typer.echo(f"{i}. {name:<8} {what}")
+    for i, stage in enumerate(stages(), 1):
+        typer.echo(f"{i}. {stage.name:<8} {stage.what}")
     typer.echo(f"pipeline version {PIPELINE_VERSION}")
 
 

@@ -1,42 +1,82 @@
 """The ordered stages and the loop that runs them over a batch of inputs.
 
-Each source goes through the stages in memory and is written in one transaction; a source that fails
-is recorded with its reason and the batch goes on.
+Per source: ingest → decode → extract, then every *article stage* in order, each a plain function
+``run(article, ctx) -> Article`` that adds its annotations; everything a source yields is written in
+one transaction. After the batch, every *corpus stage* ``run(store, ctx)`` recomputes the
+cross-article objects (duplicates, entities the knowledge base lacks, events, claims) from what is
+stored. A source that fails is recorded with its reason and the batch goes on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from dossier import __version__
 from dossier.config import Options
 from dossier.errors import DossierError
-from dossier.models import ProcessedSource, Source
+from dossier.models import Article, ProcessedSource, Source
 from dossier.stages import decode, extract, ingest, segment
 from dossier.store.sqlite import Store
 
 # Bump when a stage's output changes, so that a rebuild reprocesses sources stored by an older one.
-PIPELINE_VERSION = f"{__version__}+1"
+PIPELINE_VERSION = f"{__version__}+2"
 
-STAGES: list[tuple[str, str]] = [
-    ("ingest", "files, folders and URLs → sources (bytes, sha256, media type)"),
-    ("decode", "bytes → NFC text with a map back to the original lines"),
-    ("extract", "HTML via trafilatura; text via the cleaner and compilation splitter → articles"),
-    ("segment", "article text → sentences with offsets and source lines"),
+
+@dataclass
+class Context:
+    """What stages share during one build: the options, and resources loaded once (a knowledge base,
+    a trained model) under a name of the stage's choosing."""
+
+    options: Options = field(default_factory=Options)
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def resource(self, name: str, load: Callable[[], Any]) -> Any:
+        if name not in self.cache:
+            self.cache[name] = load()
+        return self.cache[name]
+
+
+ArticleStep = Callable[[Article, Context], Article]
+CorpusStep = Callable[[Store, Context], None]
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    what: str
+    run: Callable[..., Any] | None = None  # None for the source-level stages, run by process()
+
+
+SOURCE_STAGES: list[Stage] = [
+    Stage("ingest", "files, folders and URLs → sources (bytes, sha256, media type)"),
+    Stage("decode", "bytes → NFC text with a map back to the original lines"),
+    Stage("extract", "HTML via trafilatura; text via the cleaner and compilation splitter → articles"),
 ]
+ARTICLE_STAGES: list[Stage] = [
+    Stage("segment", "article text → sentences with offsets and source lines", segment.run),
+]
+CORPUS_STAGES: list[Stage] = []
 
 
-def process(source: Source) -> ProcessedSource:
-    """Run every stage on one source; never raises for bad input (the error is recorded)."""
+def stages() -> list[Stage]:
+    return [*SOURCE_STAGES, *ARTICLE_STAGES, *CORPUS_STAGES]
+
+
+def process(source: Source, ctx: Context | None = None) -> ProcessedSource:
+    """Run every source and article stage on one source; never raises for bad input (the error is
+    recorded on the result)."""
+    ctx = ctx or Context()
     done = ProcessedSource(source=source)
     try:
         doc = decode.decode(source)
         done.encoding = doc.encoding
         done.document = doc
         articles = extract.extract(doc)
-        for art in articles:
-            art.sentences = segment.split_sentences(art.text, art.offsets)
+        for stage in ARTICLE_STAGES:
+            assert stage.run is not None
+            articles = [stage.run(art, ctx) for art in articles]
         done.articles = articles
     except DossierError as err:
         done.status, done.error = "error", str(err)
@@ -58,6 +98,13 @@ def _failure_source(failure: ingest.Failure) -> ProcessedSource:
     return ProcessedSource(source=placeholder, status="error", error=str(failure.error))
 
 
+def finalize(store: Store, ctx: Context) -> None:
+    """Recompute the cross-article objects from what the store holds."""
+    for stage in CORPUS_STAGES:
+        assert stage.run is not None
+        stage.run(store, ctx)
+
+
 def build(
     targets: Iterable[str],
     store: Store,
@@ -65,9 +112,9 @@ def build(
     on_source: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Ingest and process every input into ``store``. Rerunning on the same inputs changes nothing."""
-    options = options or Options()
+    ctx = Context(options=options or Options())
     report = BuildReport()
-    for item in ingest.collect(list(targets), options.max_bytes, options.fetch_timeout):
+    for item in ingest.collect(list(targets), ctx.options.max_bytes, ctx.options.fetch_timeout):
         if isinstance(item, ingest.Failure):
             store.save(_failure_source(item), PIPELINE_VERSION)
             report.failed.append((item.uri, str(item.error)))
@@ -77,12 +124,12 @@ def build(
                 state is not None
                 and state["status"] == "ok"
                 and state["pipeline_version"] == PIPELINE_VERSION
-                and not options.force
+                and not ctx.options.force
             )
             if fresh:
                 report.unchanged.append(item.uri)
             else:
-                done = process(item)
+                done = process(item, ctx)
                 store.save(done, PIPELINE_VERSION)
                 if done.status == "ok":
                     report.added.append(item.uri)
@@ -91,4 +138,6 @@ def build(
                     report.failed.append((item.uri, done.error or ""))
         if on_source:
             on_source(item.uri)
+    if report.added or ctx.options.force:
+        finalize(store, ctx)
     return report

@@ -34,7 +34,10 @@ _REQUIRED: dict[str, dict[str, tuple[type, ...]]] = {
 # Optional fields that, when present and not null, must have this type.
 _OPTIONAL: dict[str, dict[str, tuple[type, ...]]] = {
     "articles": {
-        "published": (str,), "outlet": (str,), "original_outlet": (str,), "authors": (list,),
+        "published": (str,),
+        "outlet": (str,),
+        "original_outlet": (str,),
+        "authors": (list,),
         "translator": (str,),
     },
     "entities": {"wikidata": (str,), "english_name": (str,), "type": (str,)},

@@ -13,8 +13,14 @@ def _row(kind: str, figure: dict[str, Any]) -> tuple[str, ...]:
     """One table row: P, R and F1 for a precision/recall figure, the value alone for a rate."""
     if "f1" in figure:
         counts = f"tp={figure['tp']} fp={figure['fp']} fn={figure['fn']}"
-        return (kind, figure["metric"], f"{figure['precision']:.3f}", f"{figure['recall']:.3f}",
-                f"{figure['f1']:.3f}", counts)
+        return (
+            kind,
+            figure["metric"],
+            f"{figure['precision']:.3f}",
+            f"{figure['recall']:.3f}",
+            f"{figure['f1']:.3f}",
+            counts,
+        )
     return (kind, figure["metric"], "", "", f"{figure['value']:.3f}", f"{figure['count']}/{figure['total']}")
 
 

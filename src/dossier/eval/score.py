@@ -70,8 +70,13 @@ def prf(metric: str, tp: int, fp: int, fn: int) -> Figure:
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {
-        "metric": metric, "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-        "tp": tp, "fp": fp, "fn": fn,
+        "metric": metric,
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
     }
 
 
@@ -413,9 +418,9 @@ def mention_spans(mention: Record, line_text: str, offsets: OffsetMap | None) ->
         return []
     if offsets is not None and offsets.segments:
         line, column = offsets.locate(mention["start"])
-        if line == mention["line"] and folded[column:column + n] == want:
+        if line == mention["line"] and folded[column : column + n] == want:
             return [(column, column + n)]
-    if folded[mention["start"]:mention["start"] + n] == want:
+    if folded[mention["start"] : mention["start"] + n] == want:
         return [(mention["start"], mention["start"] + n)]
     spans, at = [], folded.find(want)
     while at >= 0:
@@ -577,10 +582,12 @@ def score_duplicates(golds: list[Record], ctx: Context) -> list[Figure]:
     for art_id, art in ctx.view.articles.items():
         kept = art.get("duplicate_of")
         if kept in ctx.view.articles and ctx.view.in_scope(art_id, files) and ctx.view.in_scope(kept, files):
-            preds.append((
-                (ctx.view.file_of[art_id], art["start_line"]),
-                (ctx.view.file_of[kept], ctx.view.articles[kept]["start_line"]),
-            ))
+            preds.append(
+                (
+                    (ctx.view.file_of[art_id], art["start_line"]),
+                    (ctx.view.file_of[kept], ctx.view.articles[kept]["start_line"]),
+                )
+            )
 
     def agrees(end: tuple[str, int], gold: Record) -> bool:
         return end[0] == gold["file"] and abs(end[1] - gold["start_line"]) <= DUPLICATE_SLACK

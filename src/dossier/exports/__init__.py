@@ -12,8 +12,16 @@ from dossier.exports.json_export import build_export, validate, write_json
 from dossier.exports.markdown import write_markdown
 from dossier.store.sqlite import Store
 
-__all__ = ["FORMATS", "build_export", "export", "validate", "write_csv", "write_json", "write_markdown",
-           "write_site"]
+__all__ = [
+    "FORMATS",
+    "build_export",
+    "export",
+    "validate",
+    "write_csv",
+    "write_json",
+    "write_markdown",
+    "write_site",
+]
 
 # A file format may go to stdout; a folder format needs somewhere to put its files.
 _TO_FILE: dict[str, Callable[[Store, Path | None], Path | None]] = {"json": write_json, "md": write_markdown}

@@ -14,12 +14,37 @@ from dossier.store.sqlite import Store
 # return are included because some programs strip them before looking.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-ARTICLE_COLUMNS = ("id", "source_uri", "start_line", "end_line", "published", "published_time", "outlet",
-                   "original_outlet", "authors", "translator", "contributors", "language", "title",
-                   "duplicate_of", "chars")
+ARTICLE_COLUMNS = (
+    "id",
+    "source_uri",
+    "start_line",
+    "end_line",
+    "published",
+    "published_time",
+    "outlet",
+    "original_outlet",
+    "authors",
+    "translator",
+    "contributors",
+    "language",
+    "title",
+    "duplicate_of",
+    "chars",
+)
 SENTENCE_COLUMNS = ("article_id", "idx", "line", "text")
-SOURCE_COLUMNS = ("id", "uri", "sha256", "bytes", "media_type", "encoding", "status", "error", "version",
-                  "fetched_from", "ingested_at")
+SOURCE_COLUMNS = (
+    "id",
+    "uri",
+    "sha256",
+    "bytes",
+    "media_type",
+    "encoding",
+    "status",
+    "error",
+    "version",
+    "fetched_from",
+    "ingested_at",
+)
 ENTITY_COLUMNS = ("id", "type", "name", "wikidata", "aliases", "mention_count", "articles")
 MENTION_COLUMNS = ("entity", "article", "line", "start", "end", "text")
 TIME_COLUMNS = ("article", "line", "text", "value", "granularity", "basis")

@@ -19,8 +19,18 @@ from dossier.store.sqlite import Store
 
 DOSSIER_VERSION = "1"
 
-_SOURCE_KEYS = ("id", "uri", "sha256", "bytes", "media_type", "encoding", "status", "error", "version",
-                "fetched_from")
+_SOURCE_KEYS = (
+    "id",
+    "uri",
+    "sha256",
+    "bytes",
+    "media_type",
+    "encoding",
+    "status",
+    "error",
+    "version",
+    "fetched_from",
+)
 _ENTITY_KEYS = ("id", "type", "name", "wikidata", "aliases", "mention_count", "articles")
 _MENTION_KEYS = ("entity", "article", "line", "start", "end", "text")
 _TIME_KEYS = ("article", "line", "text", "value", "granularity", "basis")

@@ -10,8 +10,12 @@ letter continues the sentence: captures often break a paragraph in the middle of
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from dossier.models import OffsetMap, Sentence
+from dossier.models import Article, OffsetMap, Sentence
+
+if TYPE_CHECKING:
+    from dossier.pipeline import Context
 
 _ABBREVIATIONS = frozenset(
     [
@@ -114,3 +118,8 @@ def split_sentences(text: str, offsets: OffsetMap) -> list[Sentence]:
         Sentence(index=k, start=s, end=e, text=text[s:e], line=offsets.line_of(s))
         for k, (s, e) in enumerate(spans)
     ]
+
+
+def run(article: Article, ctx: Context) -> Article:
+    article.sentences = split_sentences(article.text, article.offsets)
+    return article

@@ -62,23 +62,21 @@ MIGRATIONS: list[tuple[str, str]] = [
     ),
     (
         "0002_annotations_and_cross_article_objects",
-        # Filled by the entity, time, event, quote and claim stages; present (and empty) from the
-        # start so that every export and page has one shape.
+        # Per-article annotations (mentions, times, quotes, event and claim mentions) are written with
+        # their source; cross-article objects (entities, events, claims) are recomputed from them after
+        # each build. Present, and empty, from the start so that every export has one shape.
         """
-        CREATE TABLE entities (
-            id TEXT PRIMARY KEY,
-            type TEXT NOT NULL,
-            name TEXT NOT NULL,
-            wikidata TEXT,
-            aliases TEXT NOT NULL
-        );
         CREATE TABLE mentions (
-            entity_id TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
             article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            entity_id TEXT NOT NULL,
+            type TEXT NOT NULL,
             line INTEGER NOT NULL,
             start INTEGER NOT NULL,
             "end" INTEGER NOT NULL,
-            text TEXT NOT NULL
+            text TEXT NOT NULL,
+            confidence REAL NOT NULL,
+            method TEXT NOT NULL,
+            name TEXT
         );
         CREATE INDEX mentions_entity ON mentions(entity_id);
         CREATE INDEX mentions_article ON mentions(article_id);
@@ -89,10 +87,61 @@ MIGRATIONS: list[tuple[str, str]] = [
             "end" INTEGER NOT NULL,
             text TEXT NOT NULL,
             value TEXT NOT NULL,
+            value_end TEXT,
             granularity TEXT NOT NULL,
             basis TEXT NOT NULL
         );
         CREATE INDEX times_article ON times(article_id);
+        CREATE INDEX times_value ON times(value);
+        CREATE TABLE quotes (
+            id TEXT PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            speaker TEXT,
+            speaker_text TEXT,
+            text TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            line INTEGER NOT NULL,
+            end_line INTEGER NOT NULL
+        );
+        CREATE INDEX quotes_article ON quotes(article_id);
+        CREATE INDEX quotes_speaker ON quotes(speaker);
+        CREATE TABLE event_mentions (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            sentence INTEGER NOT NULL,
+            line INTEGER NOT NULL,
+            type TEXT NOT NULL,
+            date TEXT,
+            date_end TEXT,
+            participants TEXT NOT NULL,
+            place TEXT,
+            summary TEXT NOT NULL,
+            text TEXT NOT NULL
+        );
+        CREATE INDEX event_mentions_article ON event_mentions(article_id);
+        CREATE TABLE claim_mentions (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            sentence INTEGER NOT NULL,
+            line INTEGER NOT NULL,
+            stance TEXT NOT NULL,
+            proposition TEXT NOT NULL,
+            key TEXT,
+            holders TEXT NOT NULL,
+            text TEXT NOT NULL
+        );
+        CREATE INDEX claim_mentions_article ON claim_mentions(article_id);
+
+        CREATE TABLE entities (
+            id TEXT PRIMARY KEY,
+            type TEXT NOT NULL,
+            name TEXT NOT NULL,
+            wikidata TEXT,
+            aliases TEXT NOT NULL,
+            origin TEXT NOT NULL DEFAULT 'kb',
+            confidence REAL NOT NULL DEFAULT 1.0,
+            description TEXT
+        );
         CREATE TABLE events (
             id TEXT PRIMARY KEY,
             date TEXT,
@@ -102,20 +151,14 @@ MIGRATIONS: list[tuple[str, str]] = [
             participants TEXT NOT NULL,
             place TEXT
         );
+        CREATE INDEX events_date ON events(date);
         CREATE TABLE event_evidence (
             event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
             article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
             line INTEGER NOT NULL,
             text TEXT NOT NULL
         );
-        CREATE TABLE quotes (
-            id TEXT PRIMARY KEY,
-            speaker TEXT,
-            speaker_text TEXT,
-            text TEXT NOT NULL,
-            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-            line INTEGER NOT NULL
-        );
+        CREATE INDEX event_evidence_event ON event_evidence(event_id);
         CREATE TABLE claims (
             id TEXT PRIMARY KEY,
             text TEXT NOT NULL,
@@ -126,8 +169,10 @@ MIGRATIONS: list[tuple[str, str]] = [
             claim_id TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
             article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
             line INTEGER NOT NULL,
+            stance TEXT NOT NULL,
             text TEXT NOT NULL
         );
+        CREATE INDEX claim_evidence_claim ON claim_evidence(claim_id);
         """,
     ),
 ]

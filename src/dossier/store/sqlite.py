@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier.errors import DossierError
-from dossier.models import ProcessedSource
+from dossier.models import Article, ProcessedSource, stable_id
 from dossier.store.schema import MIGRATIONS
 
 _COUNT_QUERIES = {
@@ -28,6 +28,15 @@ _COUNT_QUERIES = {
     "quotes": "SELECT COUNT(*) FROM quotes",
     "claims": "SELECT COUNT(*) FROM claims",
 }
+
+
+_ANNOTATION_DELETES = [
+    "DELETE FROM mentions WHERE article_id = ?",
+    "DELETE FROM times WHERE article_id = ?",
+    "DELETE FROM quotes WHERE article_id = ?",
+    "DELETE FROM event_mentions WHERE article_id = ?",
+    "DELETE FROM claim_mentions WHERE article_id = ?",
+]
 
 
 def _now() -> str:
@@ -166,10 +175,187 @@ class Store:
                     'INSERT INTO sentences (article_id, idx, start, "end", line, text) VALUES (?,?,?,?,?,?)',
                     [(art.id, s.index, s.start, s.end, s.line, s.text) for s in art.sentences],
                 )
+                self._save_annotations(art)
             c.execute("COMMIT")
         except BaseException:
             c.execute("ROLLBACK")
             raise
+
+    def annotate(self, article: Article) -> None:
+        """Replace the stored annotations of one stored article by those ``article`` carries."""
+        c = self.conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            for table in _ANNOTATION_DELETES:
+                c.execute(table, (article.id,))
+            self._save_annotations(article)
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+
+    def replace_entities(self, entities: list[dict[str, Any]]) -> None:
+        """Store the entity table: every entity the mentions refer to, with its names."""
+        self._replace(
+            ["DELETE FROM entities"],
+            "INSERT INTO entities (id, type, name, wikidata, aliases, origin, confidence, description)"
+            " VALUES (?,?,?,?,?,?,?,?)",
+            [
+                (
+                    e["id"],
+                    e["type"],
+                    e["name"],
+                    e.get("wikidata"),
+                    json.dumps(e.get("aliases", []), ensure_ascii=False),
+                    e.get("origin", "kb"),
+                    e.get("confidence", 1.0),
+                    e.get("description"),
+                )
+                for e in entities
+            ],
+        )
+
+    def replace_events(self, events: list[dict[str, Any]]) -> None:
+        """Store the merged timeline events, each with ``evidence``: [{article, line, text}]."""
+        self._replace(
+            ["DELETE FROM event_evidence", "DELETE FROM events"],
+            "INSERT INTO events (id, date, date_end, type, summary, participants, place)"
+            " VALUES (?,?,?,?,?,?,?)",
+            [
+                (
+                    e["id"],
+                    e.get("date"),
+                    e.get("date_end"),
+                    e["type"],
+                    e.get("summary", ""),
+                    json.dumps(e.get("participants", [])),
+                    e.get("place"),
+                )
+                for e in events
+            ],
+            "INSERT INTO event_evidence (event_id, article_id, line, text) VALUES (?,?,?,?)",
+            [(e["id"], v["article"], v["line"], v["text"]) for e in events for v in e.get("evidence", [])],
+        )
+
+    def replace_claims(self, claims: list[dict[str, Any]]) -> None:
+        """Store the grouped claims, each with ``evidence``: [{article, line, text, stance}]."""
+        self._replace(
+            ["DELETE FROM claim_evidence", "DELETE FROM claims"],
+            "INSERT INTO claims (id, text, asserted_by, denied_by) VALUES (?,?,?,?)",
+            [
+                (k["id"], k["text"], json.dumps(k.get("asserted_by", [])), json.dumps(k.get("denied_by", [])))
+                for k in claims
+            ],
+            "INSERT INTO claim_evidence (claim_id, article_id, line, stance, text) VALUES (?,?,?,?,?)",
+            [
+                (k["id"], ev["article"], ev["line"], ev.get("stance", "assert"), ev["text"])
+                for k in claims
+                for ev in k.get("evidence", [])
+            ],
+        )
+
+    def set_duplicates(self, duplicate_of: dict[str, str | None]) -> None:
+        """Point each article id at its canonical copy (or None); articles not named are left as they are."""
+        self._replace(
+            [],
+            "UPDATE articles SET duplicate_of = ? WHERE id = ?",
+            [(canonical, art) for art, canonical in duplicate_of.items()],
+        )
+
+    def _replace(
+        self,
+        deletes: list[str],
+        insert: str,
+        rows: list[tuple[Any, ...]],
+        insert2: str = "",
+        rows2: list[tuple[Any, ...]] | None = None,
+    ) -> None:
+        c = self.conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in deletes:
+                c.execute(statement)
+            c.executemany(insert, rows)
+            if insert2:
+                c.executemany(insert2, rows2 or [])
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+
+    def _save_annotations(self, art: Article) -> None:
+        c = self.conn
+        c.executemany(
+            'INSERT INTO mentions (article_id, entity_id, type, line, start, "end", text, confidence, method,'
+            " name) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [
+                (art.id, m.entity_id, m.type, m.line, m.start, m.end, m.text, m.confidence, m.method, m.name)
+                for m in art.mentions
+            ],
+        )
+        c.executemany(
+            'INSERT INTO times (article_id, line, start, "end", text, value, value_end, granularity, basis)'
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            [
+                (art.id, t.line, t.start, t.end, t.text, t.value, t.value_end, t.granularity, t.basis)
+                for t in art.times
+            ],
+        )
+        c.executemany(
+            'INSERT INTO quotes (id, article_id, speaker, speaker_text, text, kind, start, "end", line,'
+            " end_line) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    stable_id("quo", art.id, q.start, q.end),
+                    art.id,
+                    q.speaker,
+                    q.speaker_text,
+                    q.text,
+                    q.kind,
+                    q.start,
+                    q.end,
+                    q.line,
+                    q.end_line or q.line,
+                )
+                for q in art.quotes
+            ],
+        )
+        c.executemany(
+            "INSERT INTO event_mentions (article_id, sentence, line, type, date, date_end, participants,"
+            " place, summary, text) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    art.id,
+                    e.sentence,
+                    e.line,
+                    e.type,
+                    e.date,
+                    e.date_end,
+                    json.dumps(e.participants),
+                    e.place,
+                    e.summary,
+                    e.text,
+                )
+                for e in art.events
+            ],
+        )
+        c.executemany(
+            "INSERT INTO claim_mentions (article_id, sentence, line, stance, proposition, key, holders, text)"
+            " VALUES (?,?,?,?,?,?,?,?)",
+            [
+                (
+                    art.id,
+                    k.sentence,
+                    k.line,
+                    k.stance,
+                    k.proposition,
+                    k.key,
+                    json.dumps(k.holders),
+                    k.text,
+                )
+                for k in art.claims
+            ],
+        )
 
     # -- reads -----------------------------------------------------------------------------------
     def sources(self) -> list[dict[str, Any]]:
@@ -259,7 +445,8 @@ class Store:
 
     def quotes(self) -> list[dict[str, Any]]:
         rows = self.conn.execute(
-            "SELECT id, speaker, speaker_text, text, article_id AS article, line FROM quotes ORDER BY id"
+            "SELECT id, speaker, speaker_text, text, article_id AS article, line, end_line, kind, start,"
+            ' "end" FROM quotes ORDER BY article_id, start'
         )
         return [dict(r) for r in rows]
 
@@ -272,7 +459,7 @@ class Store:
             clm["evidence"] = [
                 dict(e)
                 for e in self.conn.execute(
-                    "SELECT article_id AS article, line, text FROM claim_evidence WHERE claim_id = ?",
+                    "SELECT article_id AS article, line, text, stance FROM claim_evidence WHERE claim_id = ?",
                     (clm["id"],),
                 )
             ]
