@@ -66,6 +66,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        self.server.requests.append(self.path)  # type: ignore[attr-defined]
         if self.path == "/error":
             self.send_error(500, "server error")
             return
@@ -74,11 +75,38 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self.send_header("Location", "/loop")
             self.end_headers()
             return
+        if self.path == "/to-ftp":
+            self.send_response(302)
+            self.send_header("Location", "ftp://127.0.0.1/bai.txt")
+            self.end_headers()
+            return
+        if self.path in ("/slow", "/trickle"):
+            self._slowly(trickle=self.path == "/trickle")
+            return
         super().do_GET()
+
+    def _slowly(self, trickle: bool) -> None:
+        """/slow answers nothing for 10 s; /trickle sends its headers, then a byte every 0.2 s for 10 s.
+        Both stop as soon as the server shuts down, so that no thread outlives the test."""
+        stopping: threading.Event = self.server.stopping  # type: ignore[attr-defined]
+        if not trickle:
+            stopping.wait(10)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.end_headers()
+        for _ in range(50):
+            if stopping.wait(0.2):
+                return
+            try:
+                self.wfile.write(b"a")
+                self.wfile.flush()
+            except OSError:
+                return
 
 
 @pytest.fixture
-def http_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+def http_server(tmp_path: Path, http_requests: list[str]) -> Iterator[tuple[str, Path]]:
     """A real HTTP server on a free loopback port serving files from a temporary folder."""
     root = tmp_path / "www"
     root.mkdir()
@@ -87,11 +115,22 @@ def http_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         return _Handler(*args, directory=str(root), **kwargs)  # type: ignore[arg-type]
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.requests = http_requests  # type: ignore[attr-defined]
+    server.stopping = threading.Event()  # type: ignore[attr-defined]
+    server.block_on_close = True  # server_close waits for the handler threads
+    server.daemon_threads = False
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}", root
     finally:
+        server.stopping.set()  # type: ignore[attr-defined]
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def http_requests() -> list[str]:
+    """The paths the ``http_server`` of the same test was asked for, in order."""
+    return []

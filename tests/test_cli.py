@@ -37,8 +37,12 @@ def test_build_status_export_end_to_end(runner: CliRunner, tmp_path: Path):
     bbc = next(a for a in doc["articles"] if a["span"]["start_line"] == 624)
     assert bbc["published"] == "2023-09-14" and bbc["outlet"] == "BBC News Tiếng Việt"
     assert bbc["source"].startswith("src-") and bbc["id"].startswith("art-")
-    for key in ("entities", "mentions", "times", "events", "quotes", "claims"):
+    for key in ("times", "events"):
         assert doc[key] == []
+    said = {q["speaker"] for q in doc["quotes"]} | {h for c in doc["claims"] for h in c["asserted_by"]}
+    assert "ent-vladimir-putin" in said and said - {None} <= {e["id"] for e in doc["entities"]}
+    assert any(e["id"] == "ent-north-korea" and e["wikidata"] == "Q423" for e in doc["entities"])
+    assert {m["entity"] for m in doc["mentions"]} <= {e["id"] for e in doc["entities"]}
 
     site = tmp_path / "site"
     assert (
@@ -73,7 +77,7 @@ def test_folder_export_without_output_is_a_clear_error(runner: CliRunner, built_
 def test_pipeline_lists_the_stages_in_order(runner: CliRunner):
     result = runner.invoke(app, ["pipeline"])
     names = [line.split()[1] for line in result.output.splitlines() if line[:1].isdigit()]
-    assert names == ["ingest", "decode", "extract", "segment"]
+    assert names[:5] == ["ingest", "decode", "extract", "segment", "entities"]
 
 
 @pytest.mark.skipif(not (SHARED / "dev-gold").exists(), reason="needs ../shared/dev-gold")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -21,6 +22,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Captured new
 console = Console(stderr=True)
 DEFAULT_DB = Path("dossier.sqlite")
 
+_CONTROL_ESCAPES = {c: f"\\x{c:02x}" for c in range(32)}
 DbOption = typer.Option(DEFAULT_DB, "--db", help="The store: a SQLite file (created if missing).")
 
 
@@ -55,12 +57,26 @@ def build_cmd(
     inputs: list[str] = typer.Argument(..., help="Files, folders (recursively) and http(s) URLs."),
     db: Path = DbOption,
     force: bool = typer.Option(False, help="Reprocess inputs that are already stored."),
-    max_bytes: int = typer.Option(Options.max_bytes, help="Largest file or download to read, in bytes."),
-    timeout: float = typer.Option(Options.fetch_timeout, help="Seconds allowed to fetch one URL."),
+    max_bytes: int = typer.Option(Options.max_bytes, help="Largest file to read, in bytes."),
+    timeout: float = typer.Option(Options.fetch_timeout, help="Seconds allowed to fetch one URL, in all."),
+    max_fetch_bytes: int = typer.Option(Options.max_fetch_bytes, help="Largest download, in bytes."),
+    max_line_chars: int = typer.Option(
+        Options.max_line_chars, help="Longest line of a text or Markdown file, in characters."
+    ),
+    allow_scheme: list[str] = typer.Option(
+        list(Options.url_schemes), help="A URL scheme inputs may use; repeat for several (sets the list)."
+    ),
 ) -> None:
     """Ingest and process captures into the store, with a progress bar."""
     store = _open(db, must_exist=False)
-    options = Options(max_bytes=max_bytes, fetch_timeout=timeout, force=force)
+    options = Options(
+        max_bytes=max_bytes,
+        fetch_timeout=timeout,
+        force=force,
+        max_fetch_bytes=max_fetch_bytes,
+        max_line_chars=max_line_chars,
+        url_schemes=tuple(s.lower() for s in allow_scheme),
+    )
     with Progress(
         TextColumn("[bold]building"),
         BarColumn(),
@@ -71,12 +87,18 @@ def build_cmd(
         transient=False,
     ) as bar:
         task = bar.add_task("", total=_count_inputs(inputs))
-        report = build(
-            inputs,
-            store,
-            options,
-            on_source=lambda uri: bar.update(task, advance=1, description=Path(uri).name),
-        )
+        try:
+            report = build(
+                inputs,
+                store,
+                options,
+                on_source=lambda uri: bar.update(task, advance=1, description=escape(Path(uri).name)),
+            )
+        except DossierError as err:  # another build holds the store (E036)
+            store.close()
+            bar.stop()
+            _fail(err)
+            raise
     store.close()
     console.print(
         f"{len(report.added)} processed, {len(report.unchanged)} unchanged, {len(report.failed)} failed; "
@@ -84,7 +106,7 @@ def build_cmd(
         highlight=False,
     )
     for uri, error in report.failed:
-        console.print(f"  [red]failed[/red] {uri}: {error}", highlight=False)
+        console.print(f"  [red]failed[/red] {escape(uri)}: {escape(error)}", highlight=False, soft_wrap=True)
 
 
 @app.command("status")
@@ -102,7 +124,9 @@ def status_cmd(db: Path = DbOption) -> None:
         if failures:
             Console().print("[bold]failed sources[/bold]")
             for f in failures:
-                Console().print(f"  {f['uri']}: {f['error']}", highlight=False, markup=False)
+                # one line per source, however narrow the terminal
+                uri = f["uri"].translate(_CONTROL_ESCAPES)  # a file name may hold a line break
+                Console().print(f"  {uri}: {f['error']}", highlight=False, markup=False, soft_wrap=True)
         else:
             Console().print("no failed sources")
 

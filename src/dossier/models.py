@@ -187,7 +187,7 @@ class ClaimMention:
     """One sentence that asserts or denies a contested proposition."""
 
     sentence: int
-    stance: str  # assert | deny
+    stance: str  # assert | accuse (an accusation: contested by nature) | deny
     proposition: str  # a normalised statement of what is claimed
     text: str  # the evidence sentence
     holders: list[str] = field(default_factory=list)  # entity ids of who asserts or denies

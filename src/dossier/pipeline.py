@@ -9,6 +9,7 @@ stored. A source that fails is recorded with its reason and the batch goes on.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,11 +18,24 @@ from dossier import __version__
 from dossier.config import Options
 from dossier.errors import DossierError
 from dossier.models import Article, ProcessedSource, Source
-from dossier.stages import decode, extract, ingest, segment
+from dossier.stages import (
+    claims,
+    dates,
+    decode,
+    dedup,
+    entities,
+    entity_table,
+    events,
+    extract,
+    ingest,
+    quotes,
+    segment,
+)
+from dossier.store.lock import build_lock
 from dossier.store.sqlite import Store
 
 # Bump when a stage's output changes, so that a rebuild reprocesses sources stored by an older one.
-PIPELINE_VERSION = f"{__version__}+2"
+PIPELINE_VERSION = f"{__version__}+5"
 
 
 @dataclass
@@ -54,10 +68,23 @@ SOURCE_STAGES: list[Stage] = [
     Stage("decode", "bytes → NFC text with a map back to the original lines"),
     Stage("extract", "HTML via trafilatura; text via the cleaner and compilation splitter → articles"),
 ]
+# Order matters: entities before dates (none needed) and quotes (speakers), events and claims last.
+# Intended order: segment, entities, dates, quotes, events, claims.
 ARTICLE_STAGES: list[Stage] = [
     Stage("segment", "article text → sentences with offsets and source lines", segment.run),
+    Stage("entities", "KB names + recogniser → mentions linked to entities", entities.run),
+    Stage("dates", "Vietnamese time expressions → TIMEX-like values resolved on the article date", dates.run),
+    Stage("quotes", "quotations and indirect speech → quotes with their speakers", quotes.run),
+    Stage("events", "event triggers + participants + times → event mentions per sentence", events.run),
+    Stage("claims", "accusations, statements and denials → claim mentions with their holders", claims.run),
 ]
-CORPUS_STAGES: list[Stage] = []
+# Intended order: dedup (so that duplicates never double-count evidence), entities, events, claims.
+CORPUS_STAGES: list[Stage] = [
+    Stage("dedup", "near-verbatim copies (MinHash/LSH) → duplicate_of their canonical article", dedup.run),
+    Stage("entities", "mentions → the entity table; new entities clustered across spellings", entity_table.run),
+    Stage("events", "event mentions of canonical articles → one timeline with evidence", events.run_corpus),
+    Stage("claims", "claim mentions of canonical articles → who asserts, who denies", claims.run_corpus),
+]
 
 
 def stages() -> list[Stage]:
@@ -69,17 +96,25 @@ def process(source: Source, ctx: Context | None = None) -> ProcessedSource:
     recorded on the result)."""
     ctx = ctx or Context()
     done = ProcessedSource(source=source)
+    running = "decode"
     try:
-        doc = decode.decode(source)
+        doc = decode.decode(source, ctx.options.max_line_chars)
         done.encoding = doc.encoding
         done.document = doc
+        running = "extract"
         articles = extract.extract(doc)
         for stage in ARTICLE_STAGES:
             assert stage.run is not None
+            running = stage.name
             articles = [stage.run(art, ctx) for art in articles]
         done.articles = articles
     except DossierError as err:
         done.status, done.error = "error", str(err)
+    except Exception as exc:  # a bug met on one hostile input must not stop the batch
+        logging.getLogger(__name__).exception("stage %s failed on %s", running, source.uri)
+        reason = f"{type(exc).__name__}: {exc}"[:300]
+        done.status, done.articles = "error", []
+        done.error = str(DossierError("E037", stage=running, uri=source.uri, reason=reason))
     return done
 
 
@@ -111,10 +146,22 @@ def build(
     options: Options | None = None,
     on_source: Callable[[str], None] | None = None,
 ) -> BuildReport:
-    """Ingest and process every input into ``store``. Rerunning on the same inputs changes nothing."""
+    """Ingest and process every input into ``store``. Rerunning on the same inputs changes nothing.
+
+    One build at a time per store: raises E036 when another process is building into it."""
+    with build_lock(store.path):
+        return _build(targets, store, options, on_source)
+
+
+def _build(
+    targets: Iterable[str],
+    store: Store,
+    options: Options | None,
+    on_source: Callable[[str], None] | None,
+) -> BuildReport:
     ctx = Context(options=options or Options())
     report = BuildReport()
-    for item in ingest.collect(list(targets), ctx.options.max_bytes, ctx.options.fetch_timeout):
+    for item in ingest.collect(list(targets), ctx.options):
         if isinstance(item, ingest.Failure):
             store.save(_failure_source(item), PIPELINE_VERSION)
             report.failed.append((item.uri, str(item.error)))

@@ -27,8 +27,9 @@ Figures, by kind (``prf`` figures carry precision/recall/f1/tp/fp/fn, ``rate`` f
   precision; likewise ``date_end`` when both have one) and at least one participant maps to a gold
   participant. ``event_dates_recovered`` (rate): gold events with a stored time expression on one of
   their evidence lines whose value equals the gold date.
-* quotes — ``quotes`` (prf): same file, the predicted line within the gold quote's lines ±1, and word
-  Jaccard (folded, punctuation stripped) of at least 0.6. ``attribution`` (rate, over matched
+* quotes — ``quotes`` (prf) over direct quotations (indirect statements are not scored): same
+  file, the predicted line within the gold quote's lines ±1, and word Jaccard (folded, punctuation
+  stripped) of at least 0.6. ``attribution`` (rate, over matched
   quotes): the speaker maps to the gold speaker entity or, when the gold speaker is a description,
   the folded speaker text and the description contain one another.
 * claims — ``claims`` (prf; recall is found/total): a predicted claim with evidence on a gold evidence
@@ -536,7 +537,9 @@ def attributed_right(pred: Record, gold: Record, matcher: EntityMatcher) -> bool
 def score_quotes(golds: list[Record], ctx: Context) -> list[Figure]:
     """``quotes`` P/R/F1 and the ``attribution`` rate over matched quotes."""
     files = ctx.gold.files_of("quotes")
-    preds = [q for q in ctx.store.quotes() if ctx.view.in_scope(q["article"], files)]
+    # the gold holds direct quotations; indirect statements are kept in the same table with kind "indirect"
+    stored = [q for q in ctx.store.quotes() if q.get("kind", "direct") == "direct"]
+    preds = [q for q in stored if ctx.view.in_scope(q["article"], files)]
     gold_words = [words(g["quote"]) for g in golds]
     candidates = []
     for p, pred in enumerate(preds):

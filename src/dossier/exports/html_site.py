@@ -57,11 +57,22 @@ def _shared(store: Store) -> dict[str, Any]:
         "events": store.events(),
         "times": store.times(),
         "quotes": store.quotes(),
+        "said_by": _said_by(store.quotes()),
         "claims": store.claims(),
+        "dates": {a["id"]: date_label(a) for a in articles},
         "date_label": date_label,
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "version": __version__,
     }
+
+
+def _said_by(quotes: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Each speaker entity's quotations and statements, in store order."""
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for q in quotes:
+        if q["speaker"]:
+            out[q["speaker"]].append(q)
+    return dict(out)
 
 
 def _original_lines(store: Store, art: dict[str, Any]) -> list[tuple[int, str]]:

@@ -35,7 +35,7 @@ _ENTITY_KEYS = ("id", "type", "name", "wikidata", "aliases", "mention_count", "a
 _MENTION_KEYS = ("entity", "article", "line", "start", "end", "text")
 _TIME_KEYS = ("article", "line", "text", "value", "granularity", "basis")
 _EVENT_KEYS = ("id", "date", "date_end", "type", "summary", "participants", "place")
-_QUOTE_KEYS = ("id", "speaker", "speaker_text", "text", "article", "line")
+_QUOTE_KEYS = ("id", "speaker", "speaker_text", "text", "article", "line", "end_line", "kind")
 _CLAIM_KEYS = ("id", "text", "asserted_by", "denied_by")
 _EVIDENCE_KEYS = ("article", "line", "text")
 

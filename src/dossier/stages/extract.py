@@ -10,6 +10,7 @@ import trafilatura
 from dossier.errors import DossierError
 from dossier.models import Article, Document, OffsetMap, Segment
 from dossier.stages import metadata as meta
+from dossier.stages.html_depth import flatten_deep_nesting
 from dossier.stages.split import ArticleFields, split
 from dossier.vi.text import has_vietnamese_letters, nfc
 
@@ -40,7 +41,7 @@ def _locate_paragraphs(doc: Document, paragraphs: list[str]) -> list[int]:
 
 def extract_html(doc: Document) -> ArticleFields:
     """The main article of an HTML page, with its metadata, via trafilatura."""
-    html = doc.text
+    html = flatten_deep_nesting(doc.text)  # libxml2 drops what is nested past 256 levels
     extracted = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=True, favor_recall=True
     )

@@ -52,24 +52,24 @@ _ABBREVIATIONS = frozenset(
 )
 _END = re.compile(r"[.!?…]+[\"'”’»)\]]*")
 _OPENERS = "\"'“‘«([*"
+_BLANKS = re.compile(r"[ \t\u00a0]*")
 
 
 def _boundary_after(text: str, end: int) -> bool:
     """Whether a sentence may end just before ``text[end:]`` (after terminal punctuation)."""
-    rest = text[end:]
-    stripped = rest.lstrip(" \t\u00a0")
-    if not stripped:
+    # matched in place, not on a copy of the rest: a copy per sentence is quadratic on long articles
+    after = _BLANKS.match(text, end).end()  # type: ignore[union-attr]
+    if after == len(text) or text[after] == "\n":
         return True
-    if stripped[0] == "\n":
-        return True
-    if len(stripped) == len(rest):
+    if after == end:
         return False  # no space after the punctuation: 11.000, U.S., a.m.
-    first = stripped[0]
+    first = text[after]
     return first.isupper() or first.isdigit() or first in _OPENERS
 
 
 def _abbreviation_before(text: str, dot: int) -> bool:
-    m = re.search(r"([\w.]+)$", text[:dot])
+    # a bounded window: searching the whole prefix per full stop is quadratic on long articles
+    m = re.search(r"([\w.]+)$", text[max(0, dot - 40) : dot])
     if not m:
         return False
     word = m.group(1).lower()

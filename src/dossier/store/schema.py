@@ -175,4 +175,28 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX claim_evidence_claim ON claim_evidence(claim_id);
         """,
     ),
+    (
+        "0003_search_index",
+        # Full-text search. Folded columns (dossier.vi.text.fold: no diacritics, no case) make
+        # "binh nhuong" find "Bình Nhưỡng"; *_exact columns (match_key: tone placement folded, case
+        # folded, diacritics kept) let a query typed with diacritics rank exact spellings first.
+        # search_map gives each article a small integer; its sentences are rows id * 4096 + idx of
+        # search_sentences, so both are found and deleted by rowid. Filled by dossier.store.search.
+        # The drops clear a draft of these tables that a development store may hold.
+        """
+        DROP TABLE IF EXISTS search_articles;
+        DROP TABLE IF EXISTS search_sentences;
+        DROP TABLE IF EXISTS search_map;
+        CREATE TABLE search_map (
+            id INTEGER PRIMARY KEY,
+            article_id TEXT NOT NULL UNIQUE
+        );
+        CREATE VIRTUAL TABLE search_articles USING fts5(
+            title, body, title_exact, body_exact, tokenize = 'unicode61 remove_diacritics 0'
+        );
+        CREATE VIRTUAL TABLE search_sentences USING fts5(
+            text, text_exact, tokenize = 'unicode61 remove_diacritics 0'
+        )
+        """,
+    ),
 ]

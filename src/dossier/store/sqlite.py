@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from dossier.errors import DossierError
-from dossier.models import Article, ProcessedSource, stable_id
+from dossier.models import Article, EventMention, ProcessedSource, TimeExpr, stable_id
+from dossier.store import search as search_index
 from dossier.store.schema import MIGRATIONS
 
 _COUNT_QUERIES = {
@@ -107,6 +108,7 @@ class Store:
         c = self.conn
         c.execute("BEGIN IMMEDIATE")
         try:
+            search_index.unindex_source(c, src.id)
             c.execute("DELETE FROM sources WHERE id = ?", (src.id,))
             # a failed read of a changed file must not throw away the last good version
             older = (
@@ -119,6 +121,7 @@ class Store:
             prior = c.execute("SELECT MAX(version) FROM sources WHERE uri = ?", (src.uri,)).fetchone()[0]
             version = (prior or 0) + 1
             for row in older:
+                search_index.unindex_source(c, row["id"])
                 c.execute("DELETE FROM articles WHERE source_id = ?", (row["id"],))
                 c.execute(
                     "UPDATE sources SET status = 'superseded', text = NULL, column_maps = NULL WHERE id = ?",
@@ -176,6 +179,7 @@ class Store:
                     [(art.id, s.index, s.start, s.end, s.line, s.text) for s in art.sentences],
                 )
                 self._save_annotations(art)
+            search_index.index_articles(c, done.articles)
             c.execute("COMMIT")
         except BaseException:
             c.execute("ROLLBACK")
@@ -262,6 +266,34 @@ class Store:
             [(canonical, art) for art, canonical in duplicate_of.items()],
         )
 
+    def relink_entities(self, mapping: dict[str, str]) -> None:
+        """Rename entity ids wherever annotations refer to them (mentions, quote speakers, event
+        participants and places, claim holders), in one transaction: merged clusters of new entities."""
+        c = self.conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            for old, new in mapping.items():
+                c.execute("UPDATE mentions SET entity_id = ? WHERE entity_id = ?", (new, old))
+                c.execute("UPDATE quotes SET speaker = ? WHERE speaker = ?", (new, old))
+                c.execute("UPDATE event_mentions SET place = ? WHERE place = ?", (new, old))
+                for table, column in (("event_mentions", "participants"), ("claim_mentions", "holders")):
+                    c.execute(
+                        f"UPDATE {table} SET {column} = REPLACE({column}, ?, ?) WHERE {column} LIKE ?",
+                        (json.dumps(old), json.dumps(new), f"%{json.dumps(old)}%"),
+                    )
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+
+    def mention_rows(self) -> list[dict[str, Any]]:
+        """Every stored mention with all its columns (type, confidence, method, name), article order."""
+        rows = self.conn.execute(
+            'SELECT article_id AS article, entity_id AS entity, type, line, start, "end", text, confidence,'
+            " method, name FROM mentions ORDER BY article_id, start"
+        )
+        return [dict(r) for r in rows]
+
     def _replace(
         self,
         deletes: list[str],
@@ -293,14 +325,7 @@ class Store:
                 for m in art.mentions
             ],
         )
-        c.executemany(
-            'INSERT INTO times (article_id, line, start, "end", text, value, value_end, granularity, basis)'
-            " VALUES (?,?,?,?,?,?,?,?,?)",
-            [
-                (art.id, t.line, t.start, t.end, t.text, t.value, t.value_end, t.granularity, t.basis)
-                for t in art.times
-            ],
-        )
+        self._save_times(art.id, art.times)
         c.executemany(
             'INSERT INTO quotes (id, article_id, speaker, speaker_text, text, kind, start, "end", line,'
             " end_line) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -320,25 +345,7 @@ class Store:
                 for q in art.quotes
             ],
         )
-        c.executemany(
-            "INSERT INTO event_mentions (article_id, sentence, line, type, date, date_end, participants,"
-            " place, summary, text) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            [
-                (
-                    art.id,
-                    e.sentence,
-                    e.line,
-                    e.type,
-                    e.date,
-                    e.date_end,
-                    json.dumps(e.participants),
-                    e.place,
-                    e.summary,
-                    e.text,
-                )
-                for e in art.events
-            ],
-        )
+        self._save_event_mentions(art.id, art.events)
         c.executemany(
             "INSERT INTO claim_mentions (article_id, sentence, line, stance, proposition, key, holders, text)"
             " VALUES (?,?,?,?,?,?,?,?)",
@@ -356,6 +363,54 @@ class Store:
                 for k in art.claims
             ],
         )
+
+    def _save_times(self, article_id: str, times: list[TimeExpr]) -> None:
+        self.conn.executemany(
+            'INSERT INTO times (article_id, line, start, "end", text, value, value_end, granularity, basis)'
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            [
+                (article_id, t.line, t.start, t.end, t.text, t.value, t.value_end, t.granularity, t.basis)
+                for t in times
+            ],
+        )
+
+    def _save_event_mentions(self, article_id: str, events: list[EventMention]) -> None:
+        self.conn.executemany(
+            "INSERT INTO event_mentions (article_id, sentence, line, type, date, date_end, participants,"
+            " place, summary, text) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    article_id,
+                    e.sentence,
+                    e.line,
+                    e.type,
+                    e.date,
+                    e.date_end,
+                    json.dumps(e.participants),
+                    e.place,
+                    e.summary,
+                    e.text,
+                )
+                for e in events
+            ],
+        )
+
+    def replace_times_and_events(
+        self, article_id: str, times: list[TimeExpr], events: list[EventMention]
+    ) -> None:
+        """Replace one stored article's time expressions and event mentions (the events corpus stage
+        re-dates an undated article), leaving its other annotations as they are."""
+        c = self.conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            c.execute("DELETE FROM times WHERE article_id = ?", (article_id,))
+            c.execute("DELETE FROM event_mentions WHERE article_id = ?", (article_id,))
+            self._save_times(article_id, times)
+            self._save_event_mentions(article_id, events)
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
 
     # -- reads -----------------------------------------------------------------------------------
     def sources(self) -> list[dict[str, Any]]:
@@ -444,11 +499,30 @@ class Store:
         return out
 
     def quotes(self) -> list[dict[str, Any]]:
+        """Quotations and statements of canonical articles: a near-verbatim copy's quotes are its
+        canonical copy's, and are not listed twice."""
         rows = self.conn.execute(
-            "SELECT id, speaker, speaker_text, text, article_id AS article, line, end_line, kind, start,"
-            ' "end" FROM quotes ORDER BY article_id, start'
+            "SELECT q.id, q.speaker, q.speaker_text, q.text, q.article_id AS article, q.line, q.end_line,"
+            ' q.kind, q.start, q."end" FROM quotes q JOIN articles a ON a.id = q.article_id'
+            " WHERE a.duplicate_of IS NULL ORDER BY q.article_id, q.start"
         )
         return [dict(r) for r in rows]
+
+    def event_mentions(self) -> list[dict[str, Any]]:
+        """Every stored event mention (``participants`` decoded), in article and sentence order."""
+        rows = self.conn.execute(
+            "SELECT article_id AS article, sentence, line, type, date, date_end, participants, place,"
+            " summary, text FROM event_mentions ORDER BY article_id, sentence"
+        )
+        return [{**dict(r), "participants": json.loads(r["participants"])} for r in rows]
+
+    def claim_mentions(self) -> list[dict[str, Any]]:
+        """Every stored claim mention (``holders`` decoded), in article and sentence order."""
+        rows = self.conn.execute(
+            "SELECT article_id AS article, sentence, line, stance, proposition, key, holders, text"
+            " FROM claim_mentions ORDER BY article_id, sentence"
+        )
+        return [{**dict(r), "holders": json.loads(r["holders"])} for r in rows]
 
     def claims(self) -> list[dict[str, Any]]:
         out = []

@@ -1,0 +1,98 @@
+"""Clustering the entities the knowledge base lacks, across articles, by transliteration-aware
+similarity of their names (``Serguei Choigu`` ~ ``Sergei Shoigu``; ``Yoon Suk-yeol`` ~ ``Yoon Suk
+Yeol``).
+
+Two new entities merge when they are of the same kind (people with people; places, states and
+facilities together; organisations with organisations) and their names have the same number of words,
+every word alike (Jaro–Winkler ≥ :data:`WORD_SIMILARITY`) and the whole alike (≥
+:data:`NAME_SIMILARITY`). A cluster keeps the id of its most-mentioned member, so ids stay stable as
+the corpus grows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from dossier.ner.names import jaro_winkler, translit_key
+
+WORD_SIMILARITY = 0.85
+NAME_SIMILARITY = 0.92
+_GROUPS = {"country": "place", "facility": "place", "weapon-system": "other"}
+
+
+@dataclass
+class NewEntity:
+    """One ``ent-new-…`` id with what its mentions say about it."""
+
+    id: str
+    type: str
+    names: Counter[str] = field(default_factory=Counter)  # surface → mentions
+    confidences: list[float] = field(default_factory=list)
+
+    @property
+    def mentions(self) -> int:
+        return sum(self.names.values())
+
+    @property
+    def name(self) -> str:
+        """The most used surface form, the longest among equals."""
+        return max(self.names, key=lambda n: (self.names[n], len(n), n))
+
+
+def alike(a: str, b: str) -> bool:
+    """Whether two names are spellings of one name (see the module doc)."""
+    ka, kb = translit_key(a).split(), translit_key(b).split()
+    if not ka or len(ka) != len(kb):
+        return False
+    scores = [jaro_winkler(x, y) for x, y in zip(ka, kb, strict=True)]
+    return min(scores) >= WORD_SIMILARITY and sum(scores) / len(scores) >= NAME_SIMILARITY
+
+
+def cluster(entities: list[NewEntity]) -> dict[str, str]:
+    """A map from each merged entity id to its cluster's id (ids that stay as they are are left out)."""
+    parent = {e.id: e.id for e in entities}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    by_group: dict[str, list[NewEntity]] = defaultdict(list)
+    for ent in entities:
+        by_group[_GROUPS.get(ent.type, ent.type)].append(ent)
+    for members in by_group.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                if root(a.id) != root(b.id) and any(alike(x, y) for x in a.names for y in b.names):
+                    parent[root(b.id)] = root(a.id)
+    clusters: dict[str, list[NewEntity]] = defaultdict(list)
+    for ent in entities:
+        clusters[root(ent.id)].append(ent)
+    mapping: dict[str, str] = {}
+    for members in clusters.values():
+        keep = max(members, key=lambda e: (e.mentions, e.id)).id
+        mapping.update({e.id: keep for e in members if e.id != keep})
+    return mapping
+
+
+def merge(entities: list[NewEntity], mapping: dict[str, str]) -> list[NewEntity]:
+    """The entities after applying ``mapping``: one per cluster, with the names and confidences of all
+    its members."""
+    out: dict[str, NewEntity] = {}
+    for ent in entities:
+        target = mapping.get(ent.id, ent.id)
+        merged = out.setdefault(target, NewEntity(target, ent.type))
+        merged.names.update(ent.names)
+        merged.confidences.extend(ent.confidences)
+    return list(out.values())
+
+
+def confidence(ent: NewEntity) -> float:
+    """How sure we are that a new entity is one real thing: the mean confidence of its mentions,
+    raised a little by every further mention and spelling, at most 0.95."""
+    if not ent.confidences:
+        return 0.0
+    mean = sum(ent.confidences) / len(ent.confidences)
+    return round(min(0.95, mean + 0.03 * (ent.mentions - 1) + 0.02 * (len(ent.names) - 1)), 3)

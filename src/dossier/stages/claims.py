@@ -1,0 +1,279 @@
+"""Claims and denials: the article stage ``claims`` and the corpus stage that groups them.
+
+Article stage (:func:`run`): each sentence is read for
+
+* accusations (``cáo buộc rằng``, ``cho rằng``, ``tin rằng``, ``theo tình báo``; also the noun
+  ``những cáo buộc của X về việc …`` and the passive ``bị cáo buộc``): stance ``accuse``;
+* statements (``cho biết``, ``nói rằng``, ``tuyên bố``…): stance ``assert``; they become claims only
+  when someone contests them;
+* denials (``phủ nhận``, ``bác bỏ``, ``bác``): stance ``deny``. A denial of ``các cáo buộc này``,
+  ``những ý định như vậy`` or ``một động thái mà …`` points back to the claims made in the sentences
+  just before (or in its own sentence); a denial with its own clause, or a statement whose clause is
+  negated (``… không vi phạm bất kỳ quy định nào``), denies that clause's proposition.
+
+The holder is the subject of the frame (:class:`~dossier.stages.quote_speakers.SpeakerResolver`, every
+entity of a coordinated subject: ``Moscow và Bình Nhưỡng``), a capital standing for its state. The
+proposition is the frame :func:`~dossier.stages.claim_frames.read_clause` reads; hypothetical clauses
+(``nếu``, ``bất kỳ … nào``) are not claims.
+
+Corpus stage (:func:`run_corpus`): claim mentions of every canonical article (duplicates skipped, so a
+republished story never counts twice) are grouped when their propositions are compatible; a group is a
+claim when it is contested (an accusation or a denial) and someone asserts it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from dossier.models import Article, ClaimMention, stable_id
+from dossier.stages.claim_frames import (
+    ClaimLexicon,
+    Proposition,
+    claim_lexicon,
+    parse_key,
+    read_clause,
+)
+from dossier.stages.quote_speakers import as_speaker
+from dossier.stages.quotes import ArticleSpeech
+from dossier.store.sqlite import Store
+from dossier.vi.text import match_key
+
+if TYPE_CHECKING:
+    from dossier.pipeline import Context
+
+ANAPHORA_SENTENCES = 8  # a denial of "these accusations" reaches this many sentences back
+ANAPHORA_REACH = 30  # characters after a denial verb in which "các cáo buộc này" must start
+COMPLEMENT_REACH = 40  # characters after a frame verb searched for "rằng"/"về việc"
+ASSERTING = ("assert", "accuse")
+
+
+def _K(pattern: str) -> re.Pattern[str]:
+    """A pattern over matching keys: its Vietnamese words keyed the same way (tone placement, case)."""
+    return re.compile(match_key(pattern))
+
+
+@dataclass
+class Found:
+    sentence: int
+    stance: str
+    proposition: Proposition
+    holders: list[str]
+    text: str
+    line: int
+
+
+class ArticleClaims:
+    """Reads one article's claim mentions (see the module docstring)."""
+
+    def __init__(
+        self, article: Article, speech: ArticleSpeech | None = None, lexicon: ClaimLexicon | None = None
+    ):
+        self.article = article
+        self.speech = speech or ArticleSpeech(article)
+        self.lex = lexicon or claim_lexicon()
+        self.key = self.speech.resolver.key
+        self.mkey = self.speech.mkey
+        self.mentions = self.speech.resolver.mentions
+
+    def holders(self, sentence_start: int, at: int) -> list[str]:
+        speaker = self.speech.resolver.resolve(sentence_start, at)
+        if speaker is None:
+            return []
+        ids = speaker.entities or ((speaker.entity,) if speaker.entity else ())
+        return list(dict.fromkeys(as_speaker(i) for i in ids))
+
+    def _genitive_holders(self, verb_end: int, end: int) -> tuple[list[str], int]:
+        """For a noun frame (``những tuyên bố thường xuyên của Hoa Kỳ rằng``): the entities after
+        ``của`` and where the clause begins."""
+        m = _K(r"[^.;]{0,40}?\bcủa\s+").match(self.key, verb_end, end)
+        if not m:
+            return [], verb_end
+        comp = _K(r"(?:rằng|về việc|là)\b").search(self.key, m.end(), min(end, m.end() + 60))
+        if not comp:
+            return [], verb_end
+        ids = [as_speaker(x.entity_id) for x in self.mentions if m.end() <= x.start and x.end <= comp.start()]
+        return list(dict.fromkeys(ids)), comp.end()
+
+    def _clause_start(self, at: int, end: int) -> int:
+        comp = _K(r"\s*(?:,\s*)?(?:rằng|là|về việc|:)\s*").match(self.key, at, end)
+        if comp:
+            return comp.end()
+        near = _K(r"(?:rằng|về việc)\b").search(self.key, at, min(end, at + COMPLEMENT_REACH))
+        return near.end() if near else at
+
+    def _read(self, start: int, end: int) -> Proposition | None:
+        return read_clause(self.speech.text, self.key, start, end, self.mentions, self.lex)
+
+    def found(self) -> list[Found]:
+        out: list[Found] = []
+        for index, (start, end) in enumerate(self.speech.sentences):
+            out.extend(self._sentence(index, start, end, out))
+        return out
+
+    def _sentence(self, index: int, start: int, end: int, earlier: list[Found]) -> list[Found]:
+        line = self.article.offsets.line_of(start)
+        text = self.speech.text[start:end]
+        here: list[Found] = []
+        frames = [("accuse", m) for m in self.lex.accusations.finditer(self.mkey, start, end)]
+        frames += [("assert", m) for m in self.lex.statements.finditer(self.mkey, start, end)]
+        frames.sort(key=lambda f: f[1].start())
+        taken: list[tuple[int, int]] = []
+        for stance, verb in frames:
+            if any(a <= verb.start() < b for a, b in taken):
+                continue
+            taken.append((verb.start(), verb.end()))
+            before = self.mkey[max(start, verb.start() - 12) : verb.start()]
+            passive = before.rstrip().endswith(match_key("bị"))
+            noun = _K(r"(?:những|các|lời)\s*$").search(before) is not None
+            if noun:
+                holders, clause = self._genitive_holders(verb.end(), end)
+            else:
+                holders = [] if passive else self.holders(start, verb.start())
+                clause = self._clause_start(verb.end(), end)
+            prop = self._read(clause, end)
+            if prop is None or prop.conditional:
+                continue
+            own = "deny" if prop.negated else stance
+            here.append(Found(index, own, prop, holders, text, line))
+        for verb in self.lex.denials.finditer(self.mkey, start, end):
+            holders = self.holders(start, verb.start())
+            here.extend(self._denial(index, start, end, verb, holders, text, line, earlier, here))
+        return here
+
+    def _denial(
+        self,
+        index: int,
+        start: int,
+        end: int,
+        verb: re.Match[str],
+        holders: list[str],
+        text: str,
+        line: int,
+        earlier: list[Found],
+        here: list[Found],
+    ) -> list[Found]:
+        """The deny mentions of one denial verb: of its own clause, or of the claims it points back to."""
+        after = self.mkey[verb.end() : verb.end() + ANAPHORA_REACH]
+        own_clause = after.split(",")[0]
+        pointing_back = self.lex.anaphora.finditer(after) and not _K(r"\b(?:rằng|về việc)\b").search(
+            own_clause
+        )
+        relative = _K(r"(?:động thái|điều)\s+mà\b(?=[^,]*$)").search(self.mkey[start : verb.start()])
+        if not pointing_back and not relative:
+            prop = self._read(self._clause_start(verb.end(), end), end)
+            return [Found(index, "deny", prop, holders, text, line)] if prop and not prop.conditional else []
+        if relative:
+            # "một động thái mà cả Moscow và Bình Nhưỡng đều phủ nhận": the deniers follow "mà"
+            holders = self.holders(start + relative.end(), verb.start()) or holders
+            targets = [f for f in here if f.stance in ASSERTING]
+        else:
+            targets = [
+                f
+                for f in earlier + here
+                if f.stance in ASSERTING and index - f.sentence <= ANAPHORA_SENTENCES
+            ]
+        seen: set[str] = set()
+        out = []
+        for target in targets:
+            if target.proposition.key not in seen:
+                seen.add(target.proposition.key)
+                out.append(Found(index, "deny", target.proposition, holders, text, line))
+        return out
+
+
+def run(article: Article, ctx: Context) -> Article:
+    """Fill ``article.claims`` with its accusations, statements and denials."""
+    article.claims = [
+        ClaimMention(
+            sentence=f.sentence,
+            stance=f.stance,
+            proposition=f.proposition.text,
+            text=f.text,
+            holders=f.holders,
+            key=f.proposition.key,
+            line=f.line,
+        )
+        for f in ArticleClaims(article).found()
+    ]
+    return article
+
+
+# -- corpus stage ---------------------------------------------------------------------------------------
+
+
+def group_mentions(mentions: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Mentions grouped by compatible propositions (union-find; only mentions that share a predicate
+    and an agent are compared, so the work grows with the size of such buckets, not with all pairs)."""
+    parent = list(range(len(mentions)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    props = [parse_key(m["key"]) for m in mentions]
+    buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, prop in enumerate(props):
+        for agent in prop.agents:
+            buckets[(prop.predicate, agent)].append(i)
+    for members in buckets.values():
+        for a_pos, a in enumerate(members):
+            for b in members[a_pos + 1 :]:
+                if find(a) != find(b) and props[a].compatible(props[b]):
+                    parent[find(b)] = find(a)
+    groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for i, m in enumerate(mentions):
+        groups[find(i)].append(m)
+    return list(groups.values())
+
+
+def claims_from(mentions: list[dict[str, Any]], published: dict[str, str | None]) -> list[dict[str, Any]]:
+    """The claims (as ``Store.replace_claims`` takes them) that the stored claim mentions make."""
+    out = []
+    for group in group_mentions(mentions):
+        stances = {m["stance"] for m in group}
+        if not (stances & set(ASSERTING)) or not ({"accuse", "deny"} & stances):
+            continue
+        group.sort(key=lambda m: (published.get(m["article"]) or "9999", m["article"], m["line"]))
+        first = next(m for m in group if m["stance"] in ASSERTING)
+        asserted = [h for m in group if m["stance"] in ASSERTING for h in m["holders"]]
+        denied = [h for m in group if m["stance"] == "deny" for h in m["holders"]]
+        keys = sorted({m["key"] for m in group})
+        evidence, seen = [], set()
+        for m in group:
+            row = (m["article"], m["line"], m["stance"])
+            if row not in seen:
+                seen.add(row)
+                evidence.append(
+                    {"article": m["article"], "line": m["line"], "text": m["text"], "stance": m["stance"]}
+                )
+        out.append(
+            {
+                "id": stable_id("clm", keys[0]),
+                "text": first["proposition"],
+                "asserted_by": list(dict.fromkeys(asserted)),
+                "denied_by": list(dict.fromkeys(denied)),
+                "evidence": evidence,
+            }
+        )
+    return out
+
+
+def run_corpus(store: Store, ctx: Context) -> None:
+    """Recompute the claims from the claim mentions of canonical articles (duplicates skipped)."""
+    published = {}
+    canonical = set()
+    for art in store.articles():
+        published[art["id"]] = art["published"]
+        if not art["duplicate_of"]:
+            canonical.add(art["id"])
+    mentions = [m for m in store.claim_mentions() if m["article"] in canonical and m["key"]]
+    known = {e["id"] for e in store.entities()}
+    for m in mentions:
+        # a holder must be an entity the dossier lists; an unlinked one cannot be exported
+        m["holders"] = [h for h in m["holders"] if h in known]
+    store.replace_claims(claims_from(mentions, published))

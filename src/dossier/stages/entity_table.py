@@ -1,0 +1,90 @@
+"""Corpus stage ``entities``: the entity table, recomputed from the stored mentions after each build.
+
+New entities (``ent-new-…``) are clustered across articles (:mod:`dossier.ner.cluster`) and the
+mentions (and the speakers, participants and holders that point at them) of merged ones are
+relinked to the cluster's id. Every entity row carries its names: for a KB entity its KB names plus
+every surface form seen; for a new one the surface forms seen, the most used as its name.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import TYPE_CHECKING, Any
+
+from dossier.ner.cluster import NewEntity, cluster, confidence, merge
+from dossier.stages.entities import recogniser
+from dossier.store.sqlite import Store
+from dossier.vi.text import fold
+
+if TYPE_CHECKING:
+    from dossier.pipeline import Context
+
+
+def _dedup(names: list[str]) -> list[str]:
+    """Names once each, compared without case and diacritics, first spelling kept."""
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(" ".join(fold(name).split()), name)
+    return list(seen.values())
+
+
+def entity_rows(store: Store, ctx: Context) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The entity rows for what the store's mentions refer to, and the id map of merged new entities."""
+    kb = recogniser(ctx).kb
+    surfaces: dict[str, Counter[str]] = defaultdict(Counter)
+    new: dict[str, NewEntity] = {}
+    for m in store.mention_rows():
+        surfaces[m["entity"]][m["text"]] += 1
+        if m["entity"].startswith("ent-new-"):
+            ent = new.setdefault(m["entity"], NewEntity(m["entity"], m["type"]))
+            # a surname alone ("Lukin") is a surface form, not a name the entity goes by
+            if m["method"] != "context":
+                ent.names[m["text"]] += 1
+            ent.confidences.append(float(m["confidence"]))
+    for ent in new.values():
+        if not ent.names:
+            ent.names.update(surfaces[ent.id])
+    mapping = cluster(list(new.values()))
+    rows: list[dict[str, Any]] = []
+    for entity_id in sorted(surfaces):
+        kb_ent = kb.get(entity_id) if not entity_id.startswith("ent-new-") else None
+        if kb_ent is not None:
+            rows.append(
+                {
+                    "id": entity_id,
+                    "type": kb_ent.type,
+                    "name": kb_ent.name,
+                    "wikidata": kb_ent.wikidata,
+                    "aliases": _dedup([*kb_ent.names(), *sorted(surfaces[entity_id])]),
+                    "origin": "kb",
+                    "confidence": 1.0,
+                    "description": kb_ent.description,
+                }
+            )
+    for ent in merge(list(new.values()), mapping):
+        every = Counter(ent.names)
+        for old, target in mapping.items():
+            if target == ent.id:
+                every.update(surfaces[old])
+        every.update(surfaces[ent.id])
+        rows.append(
+            {
+                "id": ent.id,
+                "type": ent.type,
+                "name": ent.name,
+                "wikidata": None,
+                "aliases": _dedup([ent.name, *sorted(every, key=lambda n: (-every[n], n))]),
+                "origin": "new",
+                "confidence": confidence(ent),
+                "description": None,
+            }
+        )
+    return rows, mapping
+
+
+def run(store: Store, ctx: Context) -> None:
+    """Relink merged new entities, then replace the entity table."""
+    rows, mapping = entity_rows(store, ctx)
+    if mapping:
+        store.relink_entities(mapping)
+    store.replace_entities(rows)

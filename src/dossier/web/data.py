@@ -1,0 +1,480 @@
+"""Each page's data, computed once from the store: the HTML templates and the JSON API render the same
+objects (see :mod:`dossier.web.schemas`)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from dossier.errors import DossierError
+from dossier.models import OffsetMap
+from dossier.store import aggregates
+from dossier.store.search import EVENT_TYPES, Filters, fast_fold, search, search_sentences
+from dossier.store.search_query import highlight, parse
+from dossier.store.sqlite import Store
+from dossier.web import charts, graph
+from dossier.web.schemas import (
+    ArticleClaim,
+    ArticleEvent,
+    ArticleList,
+    ArticlePage,
+    ArticleRef,
+    Claim,
+    Claims,
+    Coverage,
+    EntityList,
+    EntityPage,
+    EntityRef,
+    EntityRow,
+    Evidence,
+    FacetOptions,
+    Mark,
+    MentionOut,
+    MonthCount,
+    Neighbour,
+    Network,
+    OriginalLine,
+    Paragraph,
+    Piece,
+    QuoteOut,
+    SearchFilters,
+    SearchHit,
+    SearchPage,
+    SentenceHitOut,
+    SentenceSearch,
+    Snippet,
+    TimelineEvent,
+    Timeline,
+    TimeOut,
+)
+
+T = TypeVar("T")
+_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+_CACHE: dict[tuple[str, str, tuple[int, ...]], Any] = {}
+
+
+def _version(store: Store) -> tuple[int, ...]:
+    """Changes whenever the store file (or its write-ahead log) is written."""
+    out = []
+    for suffix in ("", "-wal"):
+        try:
+            st = os.stat(str(store.path) + suffix)
+            out.extend([st.st_mtime_ns, st.st_size])
+        except OSError:
+            out.extend([0, 0])
+    return tuple(out)
+
+
+def cached(store: Store, name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, remembered until the store changes (for summaries over the whole store)."""
+    key = (str(store.path.resolve()), name, _version(store))
+    if key not in _CACHE:
+        if len(_CACHE) > 64:
+            _CACHE.clear()
+        _CACHE[key] = compute()
+    return _CACHE[key]  # type: ignore[no-any-return]
+
+
+def names(store: Store) -> dict[str, dict[str, Any]]:
+    return cached(store, "names", lambda: aggregates.entity_names(store))
+
+
+def _ref(store: Store, entity_id: str | None) -> EntityRef | None:
+    if not entity_id:
+        return None
+    ent = names(store).get(entity_id)
+    if ent is None:
+        return EntityRef(id=entity_id, name=entity_id)
+    return EntityRef(id=entity_id, name=ent["name"], type=ent["type"])
+
+
+def _refs(store: Store, ids: list[str]) -> list[EntityRef]:
+    return [r for r in (_ref(store, i) for i in ids) if r is not None]
+
+
+def _evidence(store: Store, rows: list[dict[str, Any]]) -> list[Evidence]:
+    arts = aggregates.article_summaries(store, sorted({r["article"] for r in rows}))
+    return [
+        Evidence(
+            article=r["article"],
+            title=arts.get(r["article"], {}).get("title", ""),
+            source_uri=arts.get(r["article"], {}).get("source_uri"),
+            line=r["line"],
+            text=r["text"],
+            stance=r.get("stance"),
+        )
+        for r in rows
+    ]
+
+
+def _pieces(segments: list[tuple[str, bool]]) -> list[Piece]:
+    return [Piece(text=t, hit=h) for t, h in segments]
+
+
+# -- search ------------------------------------------------------------------------------------------------
+def options(store: Store) -> FacetOptions:
+    def compute() -> FacetOptions:
+        ents = sorted(names(store).values(), key=lambda e: (-e["mentions"], e["name"]))[:300]
+        return FacetOptions(
+            entities=[EntityRef(id=e["id"], name=e["name"], type=e["type"]) for e in ents],
+            outlets=aggregates.outlets(store),
+            event_types=list(EVENT_TYPES),
+        )
+
+    return cached(store, "options", compute)
+
+
+def search_page(store: Store, q: str, filters: Filters, limit: int = 20, offset: int = 0) -> SearchPage:
+    """Search results, or the reason the query could not be run; an empty form when nothing is asked."""
+    page = SearchPage(
+        query=q,
+        filters=SearchFilters(
+            entity=filters.entity,
+            outlet=filters.outlet,
+            date_from=filters.date_from,
+            date_to=filters.date_to,
+            event_type=filters.event_type,
+        ),
+        options=options(store),
+    )
+    if not q.strip() and not filters.active():
+        return page
+    try:
+        res = search(store, q, filters, limit=limit, offset=offset)
+    except DossierError as err:
+        page.error = str(err)
+        return page
+    page.total = res.total
+    page.took_ms = round(res.took_ms, 1)
+    page.hits = [
+        SearchHit(
+            id=h.article_id,
+            title=h.title,
+            title_pieces=_pieces(h.title_segments),
+            published=h.published,
+            outlet=h.outlet,
+            source_uri=h.source_uri,
+            start_line=h.start_line,
+            end_line=h.end_line,
+            score=h.score,
+            snippets=[Snippet(idx=s.idx, line=s.line, pieces=_pieces(s.segments)) for s in h.snippets],
+        )
+        for h in res.hits
+    ]
+    return page
+
+
+def sentence_search(store: Store, q: str, filters: Filters, limit: int = 20) -> SentenceSearch:
+    try:
+        res = search_sentences(store, q, filters, limit=limit)
+    except DossierError as err:
+        return SentenceSearch(query=q, hits=[], error=str(err))
+    return SentenceSearch(
+        query=q,
+        hits=[
+            SentenceHitOut(
+                article=ArticleRef(
+                    id=h.article_id, title=h.title, published=h.published, outlet=h.outlet, source_uri=h.source_uri
+                ),
+                idx=h.idx,
+                line=h.line,
+                score=h.score,
+                pieces=_pieces(h.segments),
+            )
+            for h in res.hits
+        ],
+    )
+
+
+# -- the article reader ---------------------------------------------------------------------------------------
+def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+    out, at = [], 0
+    for para in text.split("\n"):
+        if para.strip():
+            out.append((at, at + len(para)))
+        at += len(para) + 1
+    return out
+
+
+def _marks(text: str, start: int, end: int, spans: list[tuple[int, int, dict[str, Any]]]) -> list[Mark]:
+    """The paragraph text[start:end] cut at every span boundary; each piece carries what covers it."""
+    inside = [(max(s, start), min(e, end), a) for s, e, a in spans if s < end and e > start]
+    cuts = sorted({start, end, *(s for s, _, _ in inside), *(e for _, e, _ in inside)})
+    out: list[Mark] = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        if a >= b:
+            continue
+        attrs: dict[str, Any] = {}
+        for s, e, extra in inside:
+            if s <= a and e >= b:
+                for key, value in extra.items():
+                    attrs.setdefault(key, value)
+        out.append(Mark(text=text[a:b], **attrs))
+    return out
+
+
+def article_page(store: Store, article_id: str, q: str | None = None) -> ArticlePage:
+    """An article with its annotations placed on its text, and its provenance; E042 if there is none."""
+    art = store.article(article_id)
+    if art is None:
+        raise DossierError("E042", article_id=article_id)
+    ann = aggregates.article_annotations(store, article_id)
+    text = art["text"]
+    spans: list[tuple[int, int, dict[str, Any]]] = []
+    for m in ann["mentions"]:
+        spans.append((m["start"], m["end"], {"entity": m["entity"], "entity_type": m["type"]}))
+    for t in ann["times"]:
+        spans.append((t["start"], t["end"], {"time": t["value"]}))
+    for qt in ann["quotes"]:
+        spans.append((qt["start"], qt["end"], {"quote": qt["id"], "speaker": qt["speaker_text"] or qt["speaker"]}))
+    if q:
+        try:
+            parsed = parse(q)
+        except DossierError:
+            parsed = None
+        if parsed is not None:
+            at = 0
+            for piece, hit in highlight(text, fast_fold(text), parsed):
+                if hit:
+                    spans.append((at, at + len(piece), {"hit": True}))
+                at += len(piece)
+    offsets = OffsetMap.from_json(art["offsets"])
+    paragraphs = [
+        Paragraph(line=offsets.line_of(s), start=s, marks=_marks(text, s, e, spans)) for s, e in _paragraph_spans(text)
+    ]
+    counts = Counter(m["entity"] for m in ann["mentions"])
+    lines = store.source_lines(art["source_id"])
+    duplicate = None
+    if art["duplicate_of"]:
+        other = store.article(art["duplicate_of"])
+        if other is not None:
+            duplicate = ArticleRef(id=other["id"], title=other["title"], published=other["published"], outlet=other["outlet"])
+    return ArticlePage(
+        id=art["id"],
+        title=art["title"],
+        published=art["published"],
+        published_time=art["published_time"],
+        outlet=art["outlet"],
+        original_outlet=art["original_outlet"],
+        authors=art["authors"],
+        translator=art["translator"],
+        language=art["language"],
+        source_id=art["source_id"],
+        source_uri=art["source_uri"],
+        start_line=art["start_line"],
+        end_line=art["end_line"],
+        duplicate_of=duplicate,
+        paragraphs=paragraphs,
+        entities=_refs(store, [e for e, _ in counts.most_common()]),
+        mentions=[
+            MentionOut(
+                entity=m["entity"],
+                name=(_ref(store, m["entity"]) or EntityRef(id=m["entity"], name=m["text"])).name,
+                type=m["type"],
+                line=m["line"],
+                start=m["start"],
+                end=m["end"],
+                text=m["text"],
+            )
+            for m in ann["mentions"]
+        ],
+        times=[TimeOut(**t) for t in ann["times"]],
+        quotes=[
+            QuoteOut(
+                id=qt["id"],
+                speaker=qt["speaker"],
+                speaker_name=(_ref(store, qt["speaker"]).name if qt["speaker"] else None),  # type: ignore[union-attr]
+                speaker_text=qt["speaker_text"],
+                text=qt["text"],
+                kind=qt["kind"],
+                line=qt["line"],
+                article=article_id,
+            )
+            for qt in ann["quotes"]
+        ],
+        events=[
+            ArticleEvent(
+                sentence=e["sentence"], line=e["line"], type=e["type"], date=e["date"], summary=e["summary"], text=e["text"]
+            )
+            for e in ann["events"]
+        ],
+        claims=[
+            ArticleClaim(
+                sentence=c["sentence"], line=c["line"], stance=c["stance"], proposition=c["proposition"], text=c["text"]
+            )
+            for c in ann["claims"]
+        ],
+        original=[
+            OriginalLine(n=n, text=lines[n - 1]) for n in range(art["start_line"], min(art["end_line"], len(lines)) + 1)
+        ],
+        query=q or None,
+    )
+
+
+def article_list(store: Store, limit: int = 100, offset: int = 0) -> ArticleList:
+    total, rows = aggregates.list_articles(store, max(1, min(limit, 1000)), max(0, offset))
+    return ArticleList(total=total, articles=[ArticleRef(**r) for r in rows])
+
+
+# -- timeline --------------------------------------------------------------------------------------------------
+def _check_date(name: str, value: str | None) -> str | None:
+    if not value:
+        return None
+    if not _DATE.fullmatch(value.strip()):
+        raise DossierError("E041", name=name, value=value, reason="expected a date as YYYY, YYYY-MM or YYYY-MM-DD")
+    return value.strip()
+
+
+def _overlaps(date: str | None, date_end: str | None, lo: str | None, hi: str | None) -> bool:
+    """Whether an event's date span (at its own precision) meets [lo, hi]; '~' ends a prefix."""
+    if not lo and not hi:
+        return True
+    if not date:
+        return False
+    end = (date_end or date) + "~"
+    return (not hi or date <= hi + "~") and (not lo or end >= lo)
+
+
+def _timeline_events(store: Store, events: list[dict[str, Any]]) -> list[TimelineEvent]:
+    arts = aggregates.article_summaries(store, sorted({v["article"] for e in events for v in e["evidence"]}))
+    return [
+        TimelineEvent(
+            id=e["id"],
+            date=e["date"],
+            date_end=e["date_end"],
+            type=e["type"],
+            summary=e["summary"],
+            participants=_refs(store, e["participants"]),
+            place=_ref(store, e["place"]),
+            evidence=[
+                Evidence(
+                    article=v["article"],
+                    title=arts.get(v["article"], {}).get("title", ""),
+                    source_uri=arts.get(v["article"], {}).get("source_uri"),
+                    line=v["line"],
+                    text=v["text"],
+                )
+                for v in e["evidence"]
+            ],
+        )
+        for e in events
+    ]
+
+
+def timeline(
+    store: Store, entity: str | None = None, date_from: str | None = None, date_to: str | None = None, type: str | None = None
+) -> Timeline:
+    """The events in date order, kept when they involve ``entity``, meet the period and have ``type``."""
+    events = cached(store, "events", store.events)
+    involved = sorted({p for e in events for p in [*e["participants"], e["place"]] if p})
+    page = Timeline(
+        entity=entity or None,
+        date_from=date_from or None,
+        date_to=date_to or None,
+        type=type or None,
+        events=[],
+        total=len(events),
+        entities=sorted(_refs(store, involved), key=lambda r: r.name),
+        types=list(EVENT_TYPES),
+    )
+    try:
+        lo, hi = _check_date("from", date_from), _check_date("to", date_to)
+        if type and type not in EVENT_TYPES:
+            raise DossierError("E041", name="type", value=type, reason="expected one of " + ", ".join(EVENT_TYPES))
+    except DossierError as err:
+        page.error = str(err)
+        return page
+    kept = [
+        e
+        for e in events
+        if (not entity or entity in e["participants"] or entity == e["place"])
+        and (not type or e["type"] == type)
+        and _overlaps(e["date"], e["date_end"], lo, hi)
+    ]
+    page.events = _timeline_events(store, kept)
+    return page
+
+
+# -- entities ----------------------------------------------------------------------------------------------------
+def entity_list(store: Store) -> EntityList:
+    rows = sorted(names(store).values(), key=lambda e: (-e["mentions"], e["name"]))
+    return EntityList(entities=[EntityRow(**r) for r in rows])
+
+
+def _pairs(store: Store) -> Counter[tuple[str, str]]:
+    return cached(store, "pairs", lambda: aggregates.cooccurrence(store))
+
+
+def _quote_out(store: Store, q: dict[str, Any]) -> QuoteOut:
+    speaker = _ref(store, q.get("speaker"))
+    return QuoteOut(
+        id=q["id"],
+        speaker=q.get("speaker"),
+        speaker_name=speaker.name if speaker else None,
+        speaker_text=q.get("speaker_text"),
+        text=q["text"],
+        kind=q["kind"],
+        line=q["line"],
+        article=q.get("article"),
+        title=q.get("title"),
+        published=q.get("published"),
+        source_uri=q.get("source_uri"),
+    )
+
+
+def entity_page(store: Store, entity_id: str) -> EntityPage:
+    """An entity's names, mentions over time, what it said, who it appears with, its events; E043 if unknown."""
+    row = aggregates.entity_row(store, entity_id)
+    if row is None:
+        raise DossierError("E043", entity_id=entity_id)
+    by_month = [MonthCount(**m) for m in aggregates.entity_mentions_by_month(store, entity_id)]
+    neighbours = sorted(
+        ((b if a == entity_id else a, w) for (a, b), w in _pairs(store).items() if entity_id in (a, b)),
+        key=lambda p: -p[1],
+    )[:40]
+    events = [
+        e for e in cached(store, "events", store.events) if entity_id in e["participants"] or e["place"] == entity_id
+    ]
+    return EntityPage(
+        id=entity_id,
+        name=row["name"],
+        type=row["type"],
+        wikidata=row.get("wikidata"),
+        aliases=row.get("aliases") or [],
+        description=row.get("description"),
+        mentions=sum(m.mentions for m in by_month),
+        by_month=by_month,
+        articles=[ArticleRef(**{k: a[k] for k in ("id", "title", "published", "outlet", "source_uri")}) for a in aggregates.entity_articles(store, entity_id)],
+        quotes=[_quote_out(store, q) for q in aggregates.entity_quotes(store, entity_id)],
+        neighbours=[Neighbour(entity=_ref(store, e) or EntityRef(id=e, name=e), sentences=w) for e, w in neighbours],
+        events=_timeline_events(store, events),
+    )
+
+
+def network(store: Store, limit: int = 60, min_weight: int = 1) -> Network:
+    limit = max(2, min(limit, 200))
+    min_weight = max(1, min_weight)
+    return cached(store, f"network:{limit}:{min_weight}", lambda: graph.network(names(store), _pairs(store), limit, min_weight))
+
+
+def coverage(store: Store) -> Coverage:
+    return cached(store, "coverage", lambda: charts.coverage_chart(aggregates.coverage(store)))
+
+
+def claims(store: Store) -> Claims:
+    rows = store.claims()
+    return Claims(
+        claims=[
+            Claim(
+                id=c["id"],
+                text=c["text"],
+                asserted_by=_refs(store, c["asserted_by"]),
+                denied_by=_refs(store, c["denied_by"]),
+                evidence=_evidence(store, c["evidence"]),
+            )
+            for c in rows
+        ]
+    )

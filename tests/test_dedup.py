@@ -1,0 +1,89 @@
+"""The dedup corpus stage: near-verbatim copies found by MinHash/LSH, pointed at their canonical copy."""
+
+from __future__ import annotations
+
+import random
+
+from dossier.stages import dedup
+from dossier.store.sqlite import Store
+
+WORDS = [
+    "nga",
+    "triều",
+    "tiên",
+    "hợp",
+    "tác",
+    "quân",
+    "sự",
+    "vũ",
+    "khí",
+    "đạn",
+    "dược",
+    "hội",
+    "nghị",
+    "thượng",
+    "đỉnh",
+    "ông",
+    "kim",
+    "putin",
+    "tên",
+    "lửa",
+]
+
+
+def story(seed: int, n: int = 200) -> str:
+    rng = random.Random(seed)
+    return " ".join(rng.choice(WORDS) + str(rng.randint(0, 50)) for _ in range(n))
+
+
+def row(art_id: str, text: str, published: str | None, line: int = 1) -> dict[str, object]:
+    return {
+        "id": art_id,
+        "text": text,
+        "published": published,
+        "published_time": None,
+        "source_uri": f"{art_id}.txt",
+        "start_line": line,
+    }
+
+
+def test_copy_points_at_the_earliest_and_distinct_stories_stay_apart() -> None:
+    original = story(1)
+    edited = original.replace(original.split()[10], "khác", 1) + " Nguồn: BBC."
+    trimmed = " ".join(original.split()[:170])  # republished with the ending cut
+    arts = [
+        row("b", edited, "2023-09-15"),
+        row("a", original, "2023-09-14"),
+        row("c", trimmed, "2023-09-16"),
+        row("d", story(2), "2023-09-14"),
+    ]
+    texts = {a["id"]: a["text"] for a in arts}
+    assert dedup.duplicate_map(arts, texts.get) == {"a": None, "b": "a", "c": "a", "d": None}
+
+
+def test_same_day_copies_keep_the_most_complete_one() -> None:
+    long = story(3)
+    short = " ".join(long.split()[:180])
+    arts = [row("x", short, "2023-09-14"), row("y", long, "2023-09-14")]
+    texts = {a["id"]: a["text"] for a in arts}
+    assert dedup.duplicate_map(arts, texts.get) == {"x": "y", "y": None}
+
+
+def test_short_texts_are_not_judged() -> None:
+    arts = [row("p", "Ông Putin nói.", None), row("q", "Ông Putin nói.", None)]
+    assert dedup.duplicate_map(arts, {a["id"]: a["text"] for a in arts}.get) == {"p": None, "q": None}
+
+
+def test_seed_corpus_flags_only_the_bbc_piece_repeated_in_the_compilation(built_store: Store) -> None:
+    dupes = {
+        (a["source_uri"].rsplit("/", 1)[-1][:3], a["start_line"]): a["duplicate_of"]
+        for a in built_store.articles()
+        if a["duplicate_of"]
+    }
+    assert list(dupes) == [("000", 5)]
+    canonical = built_store.article(dupes[("000", 5)])
+    assert canonical is not None and canonical["source_uri"].endswith("002_b1ed203a062417c6.txt")
+    assert canonical["start_line"] == 624
+    # the copy's quotations are its canonical copy's: listed once
+    copies = {q["article"] for q in built_store.quotes()}
+    assert not any(a["duplicate_of"] and a["id"] in copies for a in built_store.articles())
