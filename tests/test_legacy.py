@@ -77,7 +77,9 @@ def test_a_legacy_document_is_detected_and_converted(encoding: str, as_utf8: boo
 
 
 def test_a_unicode_heading_above_a_vni_body_is_kept():
-    data = (ARTICLE.split("\n")[0] + "\n" + legacy.from_unicode("\n".join(ARTICLE.split("\n")[1:]), "vni")).encode()
+    data = (
+        ARTICLE.split("\n")[0] + "\n" + legacy.from_unicode("\n".join(ARTICLE.split("\n")[1:]), "vni")
+    ).encode()
     doc = decode(Source(uri="tron.txt", data=data, media_type="text/plain"))
     assert doc.text == ARTICLE
     # the converted lines map back to the columns of what the file holds

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from dossier import __version__
+from dossier.cli_explore import ask_cmd, search_cmd, serve_cmd
+from dossier.cli_kb import app as kb_app
 from dossier.config import Options
 from dossier.errors import DossierError
 from dossier.pipeline import PIPELINE_VERSION, build, stages
@@ -19,6 +22,10 @@ from dossier.stages.ingest import MEDIA_TYPES, is_url
 from dossier.store.sqlite import Store
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Captured news pages in, a dossier out.")
+app.add_typer(kb_app, name="kb")
+app.command("serve")(serve_cmd)
+app.command("search")(search_cmd)
+app.command("ask")(ask_cmd)
 console = Console(stderr=True)
 DEFAULT_DB = Path("dossier.sqlite")
 
@@ -154,10 +161,22 @@ def eval_cmd(
     db: Path = DbOption,
     gold: Path = typer.Option(Path("../shared/dev-gold"), help="A folder of gold answer files."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+    vlsp: Path | None = typer.Option(
+        None, "--vlsp", help="Score the entity recogniser on a VLSP-2016 NER file instead of the store."
+    ),
 ) -> None:
     """Score the store against gold answers: precision, recall and F1 per kind."""
     from dossier.eval import evaluate, render_json, render_text
 
+    if vlsp is not None:
+        from dossier.eval.vlsp import evaluate_vlsp, render
+
+        try:
+            scored = evaluate_vlsp(vlsp)
+        except DossierError as err:
+            _fail(err)
+        sys.stdout.write((json.dumps(scored, indent=2) if as_json else render(scored)) + "\n")
+        return
     with _open(db) as store:
         try:
             result = evaluate(store, gold)
@@ -165,6 +184,24 @@ def eval_cmd(
             _fail(err)
     sys.stdout.write(render_json(result) if as_json else render_text(result))
     sys.stdout.write("\n")
+
+
+@app.command("timeline")
+def timeline_cmd(
+    db: Path = DbOption,
+    entity: str | None = typer.Option(None, "--entity", help="An entity id (ent-…) or one of its names."),
+    date_from: str | None = typer.Option(None, "--from", help="First date kept: 2023, 2023-09, 2023-09-13."),
+    date_to: str | None = typer.Option(None, "--to", help="Last date kept: 2024, 2024-06, 2024-06-19."),
+) -> None:
+    """The events in chronological order, each with every piece of evidence (file and line)."""
+    from dossier.timeline import render_text, timeline
+
+    with _open(db) as store:
+        try:
+            entries = timeline(store, entity=entity, date_from=date_from, date_to=date_to)
+        except DossierError as err:
+            _fail(err)
+    sys.stdout.write(render_text(entries))
 
 
 @app.command("pipeline")

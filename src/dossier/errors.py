@@ -38,6 +38,8 @@ MESSAGES: dict[str, str] = {
     "E041": "search filter {name}={value!r}: {reason}",
     "E042": "no article {article_id} in the store",
     "E043": "no entity {entity_id} in the store",
+    # timeline (E050–E059)
+    "E050": "{value!r} is not a date: give 2023, 2023-09 or 2023-09-13",
     # knowledge base, entities and the VLSP reader (E060–E069)
     "E060": "knowledge base {path}: {reason}",
     "E061": "no entity {kb_id} in the knowledge base (see `dossier kb list`)",

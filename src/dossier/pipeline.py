@@ -35,7 +35,7 @@ from dossier.store.lock import build_lock
 from dossier.store.sqlite import Store
 
 # Bump when a stage's output changes, so that a rebuild reprocesses sources stored by an older one.
-PIPELINE_VERSION = f"{__version__}+5"
+PIPELINE_VERSION = f"{__version__}+7"
 
 
 @dataclass
@@ -81,7 +81,7 @@ ARTICLE_STAGES: list[Stage] = [
 # Intended order: dedup (so that duplicates never double-count evidence), entities, events, claims.
 CORPUS_STAGES: list[Stage] = [
     Stage("dedup", "near-verbatim copies (MinHash/LSH) → duplicate_of their canonical article", dedup.run),
-    Stage("entities", "mentions → the entity table; new entities clustered across spellings", entity_table.run),
+    Stage("entities", "mentions → the entity table, new entities clustered by spelling", entity_table.run),
     Stage("events", "event mentions of canonical articles → one timeline with evidence", events.run_corpus),
     Stage("claims", "claim mentions of canonical articles → who asserts, who denies", claims.run_corpus),
 ]
@@ -153,6 +153,9 @@ def build(
         return _build(targets, store, options, on_source)
 
 
+_FINALIZE_PENDING = "finalize_pending"
+
+
 def _build(
     targets: Iterable[str],
     store: Store,
@@ -161,6 +164,8 @@ def _build(
 ) -> BuildReport:
     ctx = Context(options=options or Options())
     report = BuildReport()
+    # a build killed between its writes and the end of finalize left this set
+    pending = store.build_state(_FINALIZE_PENDING) is not None
     for item in ingest.collect(list(targets), ctx.options):
         if isinstance(item, ingest.Failure):
             store.save(_failure_source(item), PIPELINE_VERSION)
@@ -177,6 +182,9 @@ def _build(
                 report.unchanged.append(item.uri)
             else:
                 done = process(item, ctx)
+                if not pending:  # before the first write, so that a crash after it is finished later
+                    store.set_build_state(_FINALIZE_PENDING, "1")
+                    pending = True
                 store.save(done, PIPELINE_VERSION)
                 if done.status == "ok":
                     report.added.append(item.uri)
@@ -185,6 +193,7 @@ def _build(
                     report.failed.append((item.uri, done.error or ""))
         if on_source:
             on_source(item.uri)
-    if report.added or ctx.options.force:
+    if report.added or ctx.options.force or pending:
         finalize(store, ctx)
+        store.set_build_state(_FINALIZE_PENDING, None)
     return report

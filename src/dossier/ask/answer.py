@@ -61,15 +61,14 @@ def _weigh(store: Store, question: Question) -> None:
     """Weight each idea by its rarity among sentences (inverse document frequency)."""
     total = max(1, store.conn.execute("SELECT COUNT(*) FROM search_sentences").fetchone()[0])
     for concept in question.concepts:
-        expr = " OR ".join(
-            '"' + " ".join(_fold_words(v)) + '"' for v in concept.variants if _fold_words(v)
-        )
+        expr = " OR ".join('"' + " ".join(_fold_words(v)) + '"' for v in concept.variants if _fold_words(v))
         if not expr:
             concept.weight = 0.0
             continue
         try:
             df = store.conn.execute(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM search_sentences WHERE search_sentences MATCH ? LIMIT 20000)",
+                "SELECT COUNT(*) FROM (SELECT 1 FROM search_sentences WHERE search_sentences MATCH ?"
+                " LIMIT 20000)",
                 (expr,),
             ).fetchone()[0]
         except Exception:  # noqa: BLE001 - a term FTS5 cannot read counts as unseen
@@ -96,16 +95,18 @@ def _coverage(text: str, question: Question) -> tuple[float, int]:
 
 
 def _times_in(store: Store, cand: Candidate) -> list[dict[str, Any]]:
+    """The stored time expressions of the candidate sentence, with offsets relative to the sentence."""
     row = store.conn.execute(
         'SELECT start, "end" FROM sentences WHERE article_id = ? AND idx = ?', (cand.article, cand.idx)
     ).fetchone()
     if row is None:
         return []
     rows = store.conn.execute(
-        'SELECT text, value, start FROM times WHERE article_id = ? AND start >= ? AND start < ? ORDER BY start',
+        'SELECT text, value, start, "end" FROM times WHERE article_id = ? AND start >= ? AND start < ?'
+        " ORDER BY start",
         (cand.article, row["start"], row["end"]),
     )
-    return [dict(r) for r in rows]
+    return [{**dict(r), "start": r["start"] - row["start"], "end": r["end"] - row["start"]} for r in rows]
 
 
 def _event_at(store: Store, cand: Candidate) -> dict[str, Any] | None:
@@ -124,16 +125,19 @@ def _extract(store: Store, cand: Candidate, question: Question) -> None:
         event = _event_at(store, cand)
         times = _times_in(store, cand)
         found = extract.dates(text)
-        if event is not None:
+        chosen = _nearest(found, text, question) if found else None
+        cand.extra["stated"] = chosen is not None or bool(times)
+        if chosen is not None:
+            cand.value = chosen.value
+            # the stored time expression that says the same thing gives its resolved value
+            same = [t for t in times if t["start"] < chosen.end and t["end"] > chosen.start]
+            if same:
+                cand.value_iso, cand.basis = same[0]["value"], "time expression"
+        elif times:
+            cand.value, cand.value_iso, cand.basis = times[0]["text"], times[0]["value"], "time expression"
+        if event is not None and (cand.value is None or cand.value_iso == event["date"]):
+            cand.value = cand.value or event["date"]
             cand.value_iso, cand.basis = event["date"], "event"
-        elif times:
-            cand.value_iso, cand.basis = times[0]["value"], "time expression"
-        if found:
-            cand.value = _nearest(found, text, question).value
-        elif times:
-            cand.value = times[0]["text"]
-        elif event is not None:
-            cand.value = event["date"]
     elif question.kind == "how-many":
         found = extract.amounts(text)
         if found:
@@ -161,10 +165,30 @@ def _extract(store: Store, cand: Candidate, question: Question) -> None:
         cand.value = text
 
 
+def _anchors(text: str, question: Question) -> list[tuple[int, int]]:
+    spans = extract.word_spans(text)
+    return [p for c in question.concepts if (p := extract.find_variant(spans, c.variants)) is not None]
+
+
+def _proximity(text: str, value: str | None, question: Question) -> float:
+    """A bonus for an answer said next to the question's words (a few words away at most)."""
+    if not value or value not in text:
+        return 0.0
+    start = text.index(value)
+    end = start + len(value)
+    gaps = []
+    for s, e in _anchors(text, question):
+        between = text[end:s] if s >= end else text[e:start] if start >= e else ""
+        gaps.append(len(between.split()))
+    if not gaps:
+        return 0.0
+    gap = min(gaps)
+    return 0.15 if gap <= 3 else 0.08 if gap <= 8 else 0.0
+
+
 def _nearest(found: list[extract.Found], text: str, question: Question, after: bool = False) -> extract.Found:
     """The found piece closest to where the question's ideas occur in the sentence."""
-    spans = extract.word_spans(text)
-    anchors = [p for c in question.concepts if (p := extract.find_variant(spans, c.variants)) is not None]
+    anchors = _anchors(text, question)
     if not anchors:
         return found[0]
 
@@ -224,7 +248,14 @@ def _candidates(store: Store, question: Question) -> list[Candidate]:
 
 
 def _cite(c: Candidate) -> Citation:
-    return Citation(article=c.article, title=c.title, source_uri=c.source_uri, line=c.line, text=c.text, published=c.published)
+    return Citation(
+        article=c.article,
+        title=c.title,
+        source_uri=c.source_uri,
+        line=c.line,
+        text=c.text,
+        published=c.published,
+    )
 
 
 def _compose(question: Question, best: Candidate) -> str:
@@ -265,8 +296,14 @@ def ask(store: Store, text: str) -> Answer:
         _extract(store, cand, question)
         cand.score = cand.coverage + (0.3 if cand.value else 0.0) + _time_bonus(cand, question)
         cand.score += cand.extra.get("bonus", 0.0)
-        if question.kind == "when" and cand.value and (cand.value_iso or _DAY.search(cand.value)):
-            cand.score += 0.1  # a day beats a month or a year
+        explicit = question.kind != "when" or any(ch.isdigit() for ch in cand.value or "")
+        if question.kind != "what" and explicit:
+            cand.score += _proximity(cand.text, cand.value, question)
+        if question.kind == "when" and cand.value:
+            if not cand.extra.get("stated"):
+                cand.score -= 0.2  # the date comes from an event this sentence supports, not from its words
+            elif _DAY.search(cand.value):
+                cand.score += 0.1  # a day stated in figures beats a month, a year or "the day before"
         cand.score -= min(len(cand.text), 600) / 6000  # at equal cover, the shorter sentence says it plainer
     usable = [c for c in cands if c.coverage >= MIN_COVERAGE and c.value]
     if not usable:

@@ -32,7 +32,9 @@ def word_spans(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group(0)) for m in WORD.finditer(key)]
 
 
-def find_variant(spans: list[tuple[int, int, str]], variants: list[tuple[str, ...]]) -> tuple[int, int] | None:
+def find_variant(
+    spans: list[tuple[int, int, str]], variants: list[tuple[str, ...]]
+) -> tuple[int, int] | None:
     """(start, end) in characters of the first occurrence of any variant, or None."""
     best: tuple[int, int] | None = None
     keys = [s[2] for s in spans]
@@ -174,16 +176,21 @@ def places(text: str, question: Question) -> list[Found]:
     spans = word_spans(text)
     asked = _question_words(question)
     out: list[Found] = []
-    for i, (_, end, key) in enumerate(spans):
+    for i, (_, _end, key) in enumerate(spans):
         if key not in preps:
             continue
         j = i + 1
         words_taken = []
+        named = False
         while j < len(spans) and len(words_taken) < 10:
             if spans[j][2] in stops or _CLAUSE_END.search(text[spans[j - 1][1] : spans[j][0]]):
                 break
             if any(ch.isdigit() for ch in spans[j][2]):
                 break
+            capital = text[spans[j][0]].isupper()
+            if named and not capital:
+                break  # the name is over: "tới Hà Nội gặp gỡ …" is "Hà Nội"
+            named = named or capital
             words_taken.append(spans[j])
             j += 1
         if not words_taken:

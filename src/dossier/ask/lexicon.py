@@ -47,7 +47,10 @@ def lexicon() -> Lexicon:
     q = _load("questions.yaml")
     glossary_raw = _load("glossary.yaml")
     kinds = {
-        kind: {lang: sorted((tuple(words(p)) for p in phrases), key=len, reverse=True) for lang, phrases in langs.items()}
+        kind: {
+            lang: sorted((tuple(words(p)) for p in phrases), key=len, reverse=True)
+            for lang, phrases in langs.items()
+        }
         for kind, langs in q["kinds"].items()  # type: ignore[union-attr]
     }
     trim = {

@@ -4,10 +4,11 @@ about, each with the Vietnamese words that express it."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from dossier.ask.lexicon import WORD, Lexicon, lexicon, words
-from dossier.vi.text import has_vietnamese_letters, nfc
+from dossier.vi.text import fold, has_vietnamese_letters, nfc
 
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 _TIME_WORDS = frozenset({"tháng", "năm", "ngày", "month", "year", "day"})
@@ -48,11 +49,14 @@ class Question:
         return [v for c in self.concepts for v in c.variants]
 
 
-def _find_kind(tokens: list[str], lex: Lexicon, language: str) -> tuple[str, int, int]:
-    """(kind, start, end) of the question phrase; the first found by kind priority, else ('what', -1, -1)."""
+def _find_kind(tokens: list[str], lex: Lexicon, language: str, plain: bool = False) -> tuple[str, int, int]:
+    """(kind, start, end) of the question phrase; the first found by kind priority, else ('what', -1, -1).
+    ``plain``: the question is typed without diacritics, so the phrases are compared without them."""
     for kind in ("when", "how-many", "where", "who", "what"):
         for lang in (language, "en" if language == "vi" else "vi"):
             for phrase in lex.kinds[kind].get(lang, []):
+                if plain:
+                    phrase = tuple(fold(w) for w in phrase)
                 n = len(phrase)
                 for i in range(len(tokens) - n + 1):
                     if tuple(tokens[i : i + n]) == phrase:
@@ -76,7 +80,8 @@ def _vi_phrases(lex: Lexicon) -> dict[tuple[str, ...], list[tuple[str, ...]]]:
 
 def _stem_candidates(word: str) -> list[str]:
     out = [word]
-    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", ""), ("ed", "e"), ("d", ""),
+    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", ""), ("ed", "e"),
+                         ("d", ""),
                          ("ing", ""), ("ing", "e")):  # fmt: skip
         if word.endswith(suffix) and len(word) - len(suffix) >= 2:
             out.append(word[: -len(suffix)] + repl)
@@ -125,7 +130,9 @@ def _english_concepts(tokens: list[str], lex: Lexicon, originals: list[str] | No
     while i < len(tokens):
         if i in runs and tuple(tokens[i : runs[i]]) not in lex.glossary and runs[i] - i > 1:
             concept = _name_concept(tokens[i : runs[i]], originals[i : runs[i]], stop)  # type: ignore[index]
-            if concept is not None and not all(len(v) == 1 and v[0] in lex.glossary for v in concept.variants[:1]):
+            if concept is not None and not all(
+                len(v) == 1 and v[0] in lex.glossary for v in concept.variants[:1]
+            ):
                 out.append(concept)
                 i = runs[i]
                 continue
@@ -153,7 +160,9 @@ def _english_concepts(tokens: list[str], lex: Lexicon, originals: list[str] | No
     return out
 
 
-def _vietnamese_concepts(tokens: list[str], lex: Lexicon, originals: list[str] | None = None) -> list[Concept]:
+def _vietnamese_concepts(
+    tokens: list[str], lex: Lexicon, originals: list[str] | None = None
+) -> list[Concept]:
     phrases = _vi_phrases(lex)
     stop = lex.stopwords["vi"]
     out: list[Concept] = []
@@ -187,8 +196,12 @@ def analyse(text: str) -> Question:
     tokens = words(text)
     if len(originals) != len(tokens):  # the fold changed the word count (other scripts): no names
         originals = [t.lower() for t in tokens]
+    plain = not has_vietnamese_letters(text)
+    if plain:
+        # typed without diacritics: read the word lists without them too
+        lex = _plain()
     vi_hits = sum(1 for kind in lex.kinds.values() for p in kind.get("vi", []) if _contains(tokens, p))
-    language = "vi" if has_vietnamese_letters(text) or (vi_hits and not _english_hint(tokens, lex)) else "en"
+    language = "vi" if not plain or (vi_hits and not _english_hint(tokens, lex)) else "en"
     kind, start, end = _find_kind(tokens, lex, language)
     year = next((t for t in tokens if _YEAR.match(t)), None)
     month = None
@@ -217,7 +230,15 @@ def analyse(text: str) -> Question:
             predicate = len(first)
         elif first:
             predicate = len(first) - 1
-    return Question(text=text, language=language, kind=kind, concepts=concepts, predicate=predicate, year=year, month=month)
+    return Question(
+        text=text,
+        language=language,
+        kind=kind,
+        concepts=concepts,
+        predicate=predicate,
+        year=year,
+        month=month,
+    )
 
 
 def _contains(tokens: list[str], phrase: tuple[str, ...]) -> bool:
@@ -227,3 +248,15 @@ def _contains(tokens: list[str], phrase: tuple[str, ...]) -> bool:
 
 def _english_hint(tokens: list[str], lex: Lexicon) -> bool:
     return any(t in lex.stopwords["en"] and t not in lex.stopwords["vi"] for t in tokens)
+
+
+@lru_cache(maxsize=1)
+def _plain() -> Lexicon:
+    """The lexicon with its Vietnamese question phrases and stopwords folded (no diacritics)."""
+    lex = lexicon()
+    kinds = {
+        kind: {lang: [tuple(fold(w) for w in p) for p in phrases] for lang, phrases in langs.items()}
+        for kind, langs in lex.kinds.items()
+    }
+    stop = {lang: frozenset(fold(w) for w in words_) for lang, words_ in lex.stopwords.items()}
+    return replace(lex, kinds=kinds, stopwords=stop)

@@ -14,7 +14,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from dossier import __version__
 from dossier.exports._common import date_label, paragraphs
+from dossier.exports.entity_index import entity_sentences
 from dossier.store.sqlite import Store
+from dossier.timeline import page as timeline_page
 
 LISTING_PAGES = ("index", "sources", "entities", "timeline", "quotes", "claims")
 # Article ids become file names; anything but a stable id could escape the articles/ folder.
@@ -53,8 +55,10 @@ def _shared(store: Store) -> dict[str, Any]:
         "sources": store.sources(),
         "counts": store.counts(),
         "entities": entities,
+        "entity_sentences": entity_sentences(store),
         "names": {e["id"]: e["name"] for e in entities},
         "events": store.events(),
+        "timeline": timeline_page(store),
         "times": store.times(),
         "quotes": store.quotes(),
         "said_by": _said_by(store.quotes()),

@@ -33,7 +33,7 @@ _SOURCE_KEYS = (
 )
 _ENTITY_KEYS = ("id", "type", "name", "wikidata", "aliases", "mention_count", "articles")
 _MENTION_KEYS = ("entity", "article", "line", "start", "end", "text")
-_TIME_KEYS = ("article", "line", "text", "value", "granularity", "basis")
+_TIME_KEYS = ("article", "line", "text", "value", "value_end", "granularity", "basis")
 _EVENT_KEYS = ("id", "date", "date_end", "type", "summary", "participants", "place")
 _QUOTE_KEYS = ("id", "speaker", "speaker_text", "text", "article", "line", "end_line", "kind")
 _CLAIM_KEYS = ("id", "text", "asserted_by", "denied_by")

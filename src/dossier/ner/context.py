@@ -70,7 +70,7 @@ def glued_to_name(
     """Whether the name at tokens ``[first, last)`` sits inside a longer run of capitalised words
     that the KB does not know (``Thúy Nga``, ``Kim Dong-yup``), so that it is part of another name.
 
-    A neighbour counts when only spaces (or, after the name, a hyphen) separate it, it starts with a
+    A neighbour counts when only spaces separate it (``Putin-Kim`` is a pair), it starts with a
     capital, it is not part of another KB name (``covered``), and the word before is not capitalised
     only because it starts a sentence, nor a title or its field (``Mr Putin``, ``Bộ trưởng Quốc
     Phòng Nga``). With ``vietnamese_only`` only Vietnamese-shaped neighbours
@@ -92,7 +92,7 @@ def glued_to_name(
         nxt = tokens[last]
         gap = text[tokens[last - 1].end : nxt.start]
         if (
-            gap in (" ", "-", "\u00a0")
+            gap in (" ", "\u00a0")
             and nxt.upper
             and not nxt.text[0].isdigit()
             and last not in covered
@@ -104,4 +104,6 @@ def glued_to_name(
 
 def _ends_title(tokens: list[Token], first: int, lex: Lexicon) -> bool:
     before = words_before(tokens, first, 4)
-    return any(ends_with(before, entries) for entries in (lex.honorifics, lex.person_titles, lex.title_fields))
+    return any(
+        ends_with(before, entries) for entries in (lex.honorifics, lex.person_titles, lex.title_fields)
+    )

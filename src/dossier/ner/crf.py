@@ -13,7 +13,7 @@ from dossier.errors import DossierError
 from dossier.ner.features import sentence_features
 from dossier.ner.lexicon import Lexicon, lexicon
 from dossier.ner.link import Candidate
-from dossier.ner.tokens import Token
+from dossier.ner.tokens import Token, is_vietnamese_syllable
 
 LABEL_TYPES = {"PER": "person", "ORG": "organization", "LOC": "place", "MISC": "other"}
 TYPE_LABELS = {
@@ -71,19 +71,22 @@ class CrfModel:
 
     def tag(self, text: str, tokens: list[Token], initial: set[int]) -> list[str]:
         """The BIO label of every token."""
-        feats = sentence_features(text, tokens, initial, self.lexicon)
         labels: list[str] = []
         for a, b in chunks(tokens, initial):
-            labels.extend(self.tagger.tag(feats[a:b]))
+            labels.extend(self.tagger.tag(sentence_features(text, tokens, initial, self.lexicon, a, b)))
         return labels
 
-    def candidates(self, text: str, tokens: list[Token], taken: set[int], initial: set[int]) -> list[Candidate]:
+    def candidates(
+        self, text: str, tokens: list[Token], taken: set[int], initial: set[int]
+    ) -> list[Candidate]:
         """Typed names whose tokens the KB's names do not cover, with the model's confidence (the
-        mean marginal probability of the span's labels)."""
-        feats = sentence_features(text, tokens, initial, self.lexicon)
+        mean marginal probability of the span's labels). Only sentences with a capitalised word
+        outside the KB's names are tagged: a name the model may add starts with a capital."""
         out: list[Candidate] = []
         for a, b in chunks(tokens, initial):
-            labels = self.tagger.tag(feats[a:b])
+            if not any(_may_start_name(tokens, k, initial) and k not in taken for k in range(a, b)):
+                continue
+            labels = self.tagger.tag(sentence_features(text, tokens, initial, self.lexicon, a, b))
             for first, last, kind in spans(labels):
                 if not taken.isdisjoint(range(a + first, a + last)) or kind not in LABEL_TYPES:
                     continue
@@ -92,6 +95,17 @@ class CrfModel:
                 if confidence >= MIN_CONFIDENCE:
                     out.append(Candidate(a + first, a + last, LABEL_TYPES[kind], round(confidence, 3)))
         return out
+
+
+def _may_start_name(tokens: list[Token], k: int, initial: set[int]) -> bool:
+    """Whether token ``k`` may be part of a name: capitalised, not a number, and not a Vietnamese
+    word capitalised only because it starts a sentence ("Theo", "Sau khi")."""
+    tok = tokens[k]
+    if not tok.upper or tok.text.isdigit():
+        return False
+    if k in initial and is_vietnamese_syllable(tok.text):
+        return k + 1 < len(tokens) and tokens[k + 1].upper and k + 1 not in initial
+    return True
 
 
 @lru_cache(maxsize=4)

@@ -10,7 +10,7 @@ names from their shape and context rather than by memorising the KB.
 
 from __future__ import annotations
 
-from dossier.ner.lexicon import Lexicon, ends_with
+from dossier.ner.lexicon import Lexicon
 from dossier.ner.tokens import Token, is_vietnamese_syllable
 
 
@@ -29,37 +29,35 @@ def shape(tok: Token) -> str:
 
 
 def sentence_features(
-    text: str, tokens: list[Token], initial: set[int], lex: Lexicon
+    text: str, tokens: list[Token], initial: set[int], lex: Lexicon, first: int = 0, last: int | None = None
 ) -> list[list[str]]:
-    """The feature strings of every token (python-crfsuite's ItemSequence input)."""
-    n = len(tokens)
-    shapes = [shape(t) for t in tokens]
-    viet = [is_vietnamese_syllable(t.text) for t in tokens]
-    low = [t.exact for t in tokens]
-    gaps = [""] + [_gap(text, tokens[i - 1], tokens[i]) for i in range(1, n)]
+    """The feature strings of tokens ``[first, last)`` (python-crfsuite's ItemSequence input); the
+    words around the range still count as context."""
+    last = len(tokens) if last is None else last
+    lo, hi = max(0, first - 4), min(len(tokens), last + 2)
+    window = tokens[lo:hi]
+    shapes = [shape(t) for t in window]
+    viet = [is_vietnamese_syllable(t.text) for t in window]
+    low = [t.exact for t in window]
+    n = len(window)
+    ends = _lexicon_ends(low, lex)
     out: list[list[str]] = []
-    for i, tok in enumerate(tokens):
-        before = low[max(0, i - 4) : i]
+    for i in range(first - lo, last - lo):
+        tok = window[i]
         f = [
             "b",
             f"w={low[i]}",
             f"s={shapes[i]}",
             f"v={int(viet[i])}",
-            f"g={gaps[i]}",
+            f"g={_gap(text, window[i - 1], tok) if i else ''}",
             f"suf={low[i][-3:]}",
             f"len={min(len(tok.text), 8)}",
         ]
-        if i in initial:
+        if i + lo in initial:
             f.append("init")
-        if ends_with(before, lex.person_titles):
-            f.append("after_title")
-        if ends_with(before, lex.honorifics):
-            f.append("after_hon")
-        if ends_with(before, lex.place_heads):
-            f.append("after_place")
-        if ends_with(before, lex.locatives):
-            f.append("after_loc")
-        if tuple(low[i : i + 1]) in lex.org_heads or tuple(low[i : i + 2]) in lex.org_heads:
+        if i:
+            f.extend(f"after_{name}" for name in ends[i - 1])
+        if (low[i],) in lex.org_heads or tuple(low[i : i + 2]) in lex.org_heads:
             f.append("org_head")
         if low[i] in lex.vietnamese_surnames:
             f.append("vn_surname")
@@ -74,13 +72,46 @@ def sentence_features(
             else:
                 f.append(f"{d}:edge")
         if i + 1 < n:
-            f.append(f"+1:g={gaps[i + 1]}")
+            f.append(f"+1:g={_gap(text, tok, window[i + 1])}")
             f.append(f"s+1={shapes[i]}|{shapes[i + 1]}")
         if i > 0:
             f.append(f"s-1={shapes[i - 1]}|{shapes[i]}")
             f.append(f"w-1={low[i - 1]}|{low[i]}")
         out.append(f)
     return out
+
+
+def _lexicon_ends(low: list[str], lex: Lexicon) -> list[list[str]]:
+    """For each position, the word lists one of whose entries ends there (``title``, ``hon``,
+    ``place``, ``loc``)."""
+    lists = (
+        ("title", lex.person_titles),
+        ("hon", lex.honorifics),
+        ("place", lex.place_heads),
+        ("loc", lex.locatives),
+    )
+    out: list[list[str]] = [[] for _ in low]
+    for name, entries in lists:
+        last_words = _last_words(entries)
+        for i, word in enumerate(low):
+            sizes = last_words.get(word)
+            if sizes and any(i + 1 >= k and tuple(low[i + 1 - k : i + 1]) in entries for k in sizes):
+                out[i].append(name)
+    return out
+
+
+_LAST_WORDS: dict[int, dict[str, set[int]]] = {}
+
+
+def _last_words(entries: frozenset[tuple[str, ...]]) -> dict[str, set[int]]:
+    """Each entry's last word → the entry lengths ending with it (cached per word list)."""
+    key = id(entries)
+    if key not in _LAST_WORDS:
+        index: dict[str, set[int]] = {}
+        for entry in entries:
+            index.setdefault(entry[-1], set()).add(len(entry))
+        _LAST_WORDS[key] = index
+    return _LAST_WORDS[key]
 
 
 def _gap(text: str, left: Token, right: Token) -> str:

@@ -15,7 +15,6 @@ Rules (the README of ``kb/data`` states them for editors):
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from dossier.kb.loader import KnowledgeBase
@@ -77,13 +76,15 @@ class Gazetteer:
                 self._add(name, "paired", ent.id)
             for role in ent.roles:
                 self._add(role.title, "role", ent.id)
-        self._exact: dict[str, dict[str, list[Alias]]] = {"names": defaultdict(list), "roles": defaultdict(list)}
-        self._loose: dict[str, dict[str, list[Alias]]] = {"names": defaultdict(list), "roles": defaultdict(list)}
+        # index by the first two keys (the second is "" for one-word aliases): most tokens start no
+        # alias, and those that do start few with the same next word
+        self._exact: dict[str, dict[tuple[str, str], list[Alias]]] = {"names": {}, "roles": {}}
+        self._loose: dict[str, dict[tuple[str, str], list[Alias]]] = {"names": {}, "roles": {}}
         for alias in self._aliases.values():
             layer = "roles" if alias.kind == "role" else "names"
-            self._exact[layer][alias.exact[0]].append(alias)
+            self._exact[layer].setdefault(_pair(alias.exact), []).append(alias)
             if alias.loose != alias.exact:
-                self._loose[layer][alias.loose[0]].append(alias)
+                self._loose[layer].setdefault(_pair(alias.loose), []).append(alias)
 
     def _add(self, name: str, kind: str, slug: str) -> None:
         exact, loose, caps = key_tokens(name)
@@ -94,7 +95,9 @@ class Gazetteer:
         alias = self._aliases.get(key)
         if alias is None:
             texts = [t for t in name.replace("-", " ").split() if t]
-            acronym = tuple(_is_acronym(t) for t in texts) if len(texts) == len(exact) else (False,) * len(exact)
+            acronym = (
+                tuple(_is_acronym(t) for t in texts) if len(texts) == len(exact) else (False,) * len(exact)
+            )
             alias = Alias(name, exact, loose, caps, acronym, kind)
             self._aliases[key] = alias
         else:
@@ -118,13 +121,23 @@ class Gazetteer:
         found: list[Match] = []
         n = len(tokens)
         for i, tok in enumerate(tokens):
-            for alias in exact_index.get(tok.exact, ()):
+            nxt = tokens[i + 1] if i + 1 < n else None
+            exact_here: list[Alias] = [
+                *exact_index.get((tok.exact, ""), ()),
+                *(exact_index.get((tok.exact, nxt.exact), ()) if nxt else ()),
+            ]
+            for alias in exact_here:
                 m = self._try(text, tokens, i, n, alias, exact=True)
                 if m:
                     found.append(m)
-            exact_found = {id(m.alias) for m in found if m.first == i}
-            for alias in loose_index.get(tok.loose, ()):
-                m = None if id(alias) in exact_found else self._try(text, tokens, i, n, alias, exact=False)
+            loose_here = [
+                *loose_index.get((tok.loose, ""), ()),
+                *(loose_index.get((tok.loose, nxt.loose), ()) if nxt else ()),
+            ]
+            for alias in loose_here:
+                if alias in exact_here:
+                    continue
+                m = self._try(text, tokens, i, n, alias, exact=False)
                 if m:
                     found.append(m)
         return found
@@ -150,6 +163,10 @@ class Gazetteer:
             if has_vietnamese_letters(surface) and size < 2:
                 return None
         return Match(i, i + size, span[0].start, span[-1].end, alias, exact)
+
+
+def _pair(keys: tuple[str, ...]) -> tuple[str, str]:
+    return (keys[0], keys[1] if len(keys) > 1 else "")
 
 
 def _rank(kind: str) -> int:

@@ -28,6 +28,7 @@ class Lexicon:
     title_fields: frozenset[tuple[str, ...]]
     org_suffixes: frozenset[str]
     clause_words: frozenset[str]
+    initial_ambiguous: frozenset[str]
 
     @property
     def longest(self) -> int:
@@ -53,6 +54,7 @@ def lexicon() -> Lexicon:
         title_fields=_keys(data["title_fields"]),
         org_suffixes=frozenset(match_key(w) for w in data["org_suffixes"]),
         clause_words=frozenset(match_key(w) for w in data["clause_words"]),
+        initial_ambiguous=frozenset(match_key(w) for w in data["initial_ambiguous"]),
     )
 
 

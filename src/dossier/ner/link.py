@@ -27,15 +27,16 @@ from dossier.ner.context import (
     initial_tokens,
     locative_before,
     starts_compound,
-    title_before,
 )
 from dossier.ner.gazetteer import Gazetteer, Match, longest_first
 from dossier.ner.lexicon import Lexicon
 from dossier.ner.names import NameIndex, new_entity_id, translit_key
 from dossier.ner.tokens import DASH_PAIR, Token, key_tokens
+from dossier.vi.text import match_key
 
 PLURAL = frozenset({"các", "những", "hai", "ba", "nhiều", "mọi"})
 _COMMA_THEN = re.compile(r"\s*,\s*")
+_CAPITAL_OF = [match_key(p).split() for p in ("thủ đô của", "thủ đô")]
 
 
 @dataclass
@@ -80,7 +81,8 @@ class Linker:
     def kb_matches(self, text: str, tokens: list[Token], initial: set[int]) -> list[Match]:
         """The KB names in the text, filtered and without overlaps."""
         found = self.gazetteer.find(text, tokens)
-        covered = Counter(i for m in found if m.alias.kind != "role" for i in range(m.first, m.last))
+        # short and paired forms are too weak to make a neighbour part of a known name
+        covered = Counter(i for m in found if m.alias.kind == "name" for i in range(m.first, m.last))
         kept = [m for m in found if self._plausible(text, tokens, m, initial, covered)]
         chosen = longest_first(kept)
         return [m for m in chosen if m.alias.kind != "paired" or self._paired(text, tokens, m, chosen)]
@@ -94,7 +96,9 @@ class Linker:
             return True  # a lower-case alias ("phương Tây" is two tokens; this is "phương")
         if starts_compound(tokens, m.first, self.lexicon):
             return False
-        # tokens some other name covers ("Putin-Kim": each is the other's neighbour, neither is glued)
+        if m.first in initial and tokens[m.first].exact in self.lexicon.initial_ambiguous:
+            return False
+        # tokens some other name covers ("Nga Vladimir Putin": a state, then a name)
         others = {i for i, n in covered.items() if n > (1 if m.first <= i < m.last else 0)}
         if m.alias.kind == "short":
             return not glued_to_name(text, tokens, m.first, m.last, initial, others, False, self.lexicon)
@@ -143,7 +147,9 @@ class Linker:
             capital = self._capital_phrase(tokens, m, ent)
             if capital is not None:
                 city = self.kb.entities[ent.capital or ""]
-                out.append(self._found(text, capital, m.last, tokens, city.entity_id, city.type, "context", 0.9))
+                out.append(
+                    self._found(text, capital, m.last, tokens, city.entity_id, city.type, "context", 0.9)
+                )
                 continue
             out.append(self._found(text, m.first, m.last, tokens, ent.entity_id, ent.type, "kb", confidence))
         out.extend(self._new_names(text, tokens, free, out))
@@ -174,12 +180,14 @@ class Linker:
         if not ent.capital:
             return None
         before = [t.exact for t in tokens[max(0, m.first - 3) : m.first]]
-        for phrase in (["thủ", "đô", "của"], ["thủ", "đô"]):
+        for phrase in _CAPITAL_OF:
             if before[-len(phrase) :] == phrase:
                 return m.first - len(phrase)
         return None
 
-    def _new_names(self, text: str, tokens: list[Token], free: list[Candidate], known: list[Found]) -> list[Found]:
+    def _new_names(
+        self, text: str, tokens: list[Token], free: list[Candidate], known: list[Found]
+    ) -> list[Found]:
         """Names the KB lacks: linked to a KB person when the transliteration agrees
         (``Serguei Choigu`` → Sergei Shoigu), to an earlier full name when only the surname is given,
         else to a new entity."""
@@ -193,7 +201,7 @@ class Linker:
                 out.append(self._found(text, c.first, c.last, tokens, ent.entity_id, ent.type, "model", 0.8))
                 persons.append(out[-1])
                 continue
-            if c.type == "person" and c.last - c.first == 1:
+            if c.last - c.first == 1:
                 earlier = self._surname_of(surface, persons + [f for f in out if f.type == "person"])
                 if earlier is not None:
                     out.append(
@@ -237,7 +245,9 @@ class Linker:
                 words = {translit_key(w) for w in f.text.replace("-", " ").split()}
                 if key in words:
                     counts[f.entity] += 1
-                    last_seen[f.entity] = max(last_seen.get(f.entity, -1), f.start if f.start < m.start else -1)
+                    last_seen[f.entity] = max(
+                        last_seen.get(f.entity, -1), f.start if f.start < m.start else -1
+                    )
                     types[f.entity] = f
             default = f"ent-{m.alias.entities[0]}"
             if counts:
@@ -251,7 +261,9 @@ class Linker:
                 )
             else:
                 ent = self.kb.entities[m.alias.entities[0]]
-                out.append(self._found(text, m.first, m.last, tokens, ent.entity_id, ent.type, "context", 0.6))
+                out.append(
+                    self._found(text, m.first, m.last, tokens, ent.entity_id, ent.type, "context", 0.6)
+                )
         return out
 
     def _roles(
@@ -268,10 +280,14 @@ class Linker:
                 continue  # a title before a name ("Tổng thống Nga Vladimir Putin", "…, tướng No")
             holder = self._holder(m, published, named)
             if holder is not None:
-                out.append(self._found(text, m.first, m.last, tokens, holder.entity_id, holder.type, "context", 0.7))
+                out.append(
+                    self._found(text, m.first, m.last, tokens, holder.entity_id, holder.type, "context", 0.7)
+                )
         return out
 
-    def _names_someone(self, text: str, tokens: list[Token], at: int, initial: set[int], starts: set[int]) -> bool:
+    def _names_someone(
+        self, text: str, tokens: list[Token], at: int, initial: set[int], starts: set[int]
+    ) -> bool:
         """Whether a name follows a title ending before token ``at``: right after it, or after a
         comma and another title ("Bộ trưởng Quốc phòng Triều Tiên, tướng No Kwang-chol")."""
         if at >= len(tokens):
@@ -292,7 +308,9 @@ class Linker:
         mentioned = [e for e in holders if named[e.entity_id]]
         if len(mentioned) == 1:
             return mentioned[0]
-        dated = [e for e in holders if any(_same_title(r.title, m) and r.holds_at(published) for r in e.roles)]
+        dated = [
+            e for e in holders if any(_same_title(r.title, m) and r.holds_at(published) for r in e.roles)
+        ]
         return dated[0] if len(dated) == 1 else None
 
     @staticmethod

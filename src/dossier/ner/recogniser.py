@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dossier.kb.loader import KnowledgeBase, load_kb
-from dossier.ner.context import initial_tokens
+from dossier.ner.context import initial_tokens, title_before
 from dossier.ner.gazetteer import Gazetteer
 from dossier.ner.lexicon import Lexicon, lexicon
 from dossier.ner.link import Candidate, Found, Linker
-from dossier.ner.rules import rule_candidates
-from dossier.ner.tokens import Token, tokenize
+from dossier.ner.rules import rule_candidates, starts_with_title, vietnamese_name
+from dossier.ner.tokens import Token, is_vietnamese_syllable, tokenize
 
 
 @dataclass
@@ -26,12 +26,37 @@ class Recogniser:
     lexicon: Lexicon
     model: object | None = None  # a dossier.ner.crf.CrfModel when the model file is there
 
-    def candidates(self, text: str, tokens: list[Token], initial: set[int], taken: set[int]) -> list[Candidate]:
-        """Names outside the KB's (``taken`` tokens): the model's when there is one, else the shape
-        rules'."""
-        if self.model is not None:
-            return self.model.candidates(text, tokens, taken, initial)  # type: ignore[attr-defined]
-        return rule_candidates(text, tokens, taken, initial, self.lexicon)
+    def candidates(
+        self, text: str, tokens: list[Token], initial: set[int], taken: set[int]
+    ) -> list[Candidate]:
+        """Names outside the KB's (``taken`` tokens).
+
+        With a model: the model decides which words are names and of what type; where a model name
+        overlaps a name the shape rules delimit, the rules' boundaries are kept (they know
+        Vietnamese organisation names and hyphenated Korean names); a model name that starts with a
+        lower-case word is dropped. The rules' names the model passed over are kept too, at their
+        own (lower) confidence. Without a model: the shape rules alone."""
+        ruled = rule_candidates(text, tokens, taken, initial, self.lexicon)
+        if self.model is None:
+            return ruled
+        out: list[Candidate] = []
+        used: set[int] = set()
+        for c in self.model.candidates(text, tokens, taken, initial):  # type: ignore[attr-defined]
+            if not tokens[c.first].text[0].isupper() or starts_with_title(tokens, c.first, self.lexicon):
+                continue
+            lone_word = c.last - c.first == 1 and is_vietnamese_syllable(tokens[c.first].text)
+            if lone_word and not title_before(tokens, c.first, self.lexicon):
+                continue  # one capitalised Vietnamese word alone is rarely a name
+            for k, r in enumerate(ruled):
+                if r.first < c.last and c.first < r.last:
+                    c = Candidate(r.first, r.last, c.type, c.confidence, c.method)
+                    used.add(k)
+                    break
+            if vietnamese_name(tokens[c.first : c.last], self.lexicon):
+                c = Candidate(c.first, c.last, "person", c.confidence, c.method)
+            out.append(c)
+        out.extend(r for k, r in enumerate(ruled) if k not in used)
+        return _without_overlaps(out)
 
     def recognise(self, text: str, published: str | None = None) -> list[Found]:
         """Every mention in ``text``, linked, in text order. ``published`` (ISO date, any precision)
@@ -42,6 +67,17 @@ class Recogniser:
         taken = {i for m in matches for i in range(m.first, m.last)}
         candidates = self.candidates(text, tokens, initial, taken)
         return self.linker.link(text, tokens, candidates, published, initial, matches)
+
+
+def _without_overlaps(candidates: list[Candidate]) -> list[Candidate]:
+    """The candidates, the more confident (then longer) one kept where two overlap."""
+    kept: list[Candidate] = []
+    taken: set[int] = set()
+    for c in sorted(candidates, key=lambda c: (-c.confidence, c.first - c.last, c.first)):
+        if taken.isdisjoint(range(c.first, c.last)):
+            kept.append(c)
+            taken.update(range(c.first, c.last))
+    return sorted(kept, key=lambda c: c.first)
 
 
 def load_recogniser(extra_kb: Iterable[str | Path] = (), use_model: bool = True) -> Recogniser:

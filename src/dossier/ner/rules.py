@@ -30,17 +30,21 @@ def capitalised_runs(text: str, tokens: list[Token], taken: set[int]) -> list[tu
         while j < n and j not in taken:
             gap = text[tokens[j - 1].end : tokens[j].start]
             nxt = tokens[j]
-            if gap in (" ", "\u00a0", "-") and _capital(nxt):
-                j += 1
-            elif gap == "-" and nxt.text.isalpha() and len(nxt.text) <= 6:
-                j += 1
-            elif gap == " " and nxt.exact in _NAME_PARTICLES and j + 1 < n and _capital(tokens[j + 1]):
-                j += 1
-            else:
+            if not _continues(gap, nxt, tokens[j + 1] if j + 1 < n else None):
                 break
+            j += 1
         runs.append((i, j))
         i = j
     return runs
+
+
+def _continues(gap: str, nxt: Token, after: Token | None) -> bool:
+    """Whether ``nxt`` continues a capitalised run across ``gap``."""
+    if gap in (" ", "\u00a0", "-") and _capital(nxt):
+        return True
+    if gap == "-" and nxt.text.isalpha() and len(nxt.text) <= 6:
+        return True
+    return gap == " " and nxt.exact in _NAME_PARTICLES and after is not None and _capital(after)
 
 
 def _capital(tok: Token) -> bool:
@@ -65,7 +69,13 @@ def org_spans(text: str, tokens: list[Token], taken: set[int], lex: Lexicon) -> 
             tok, prev = tokens[j], tokens[j - 1]
             if _capital(tok):
                 tail, end = 0, j + 1
-            elif tail == 0 and end == j and j > i + head and _capital(prev) and is_vietnamese_syllable(prev.text):
+            elif (
+                tail == 0
+                and end == j
+                and j > i + head
+                and _capital(prev)
+                and is_vietnamese_syllable(prev.text)
+            ):
                 end = j + 1  # the second syllable of a capitalised word ("Nghiên cứu")
             elif tail < _MAX_LOWER_RUN and tok.exact not in lex.clause_words:
                 tail += 1
@@ -89,7 +99,11 @@ def _distinctive(words: list[Token]) -> bool:
 
 def _head_at(tokens: list[Token], i: int, heads: frozenset[tuple[str, ...]]) -> int:
     return max(
-        (n for n in range(1, 4) if i + n <= len(tokens) and tuple(t.exact for t in tokens[i : i + n]) in heads),
+        (
+            n
+            for n in range(1, 4)
+            if i + n <= len(tokens) and tuple(t.exact for t in tokens[i : i + n]) in heads
+        ),
         default=0,
     )
 
@@ -166,3 +180,18 @@ def _typed(tokens: list[Token], first: int, last: int, lex: Lexicon) -> Candidat
         if not all(viet):
             return Candidate(first, last, "person", 0.5, "rule")
     return None
+
+
+def starts_with_title(tokens: list[Token], first: int, lex: Lexicon) -> bool:
+    """Whether a person title or an honorific starts at token ``first`` (``Cố vấn``, ``Mr``)."""
+    return bool(_head_at(tokens, first, lex.person_titles) or _head_at(tokens, first, lex.honorifics))
+
+
+def vietnamese_name(words: list[Token], lex: Lexicon) -> bool:
+    """Whether the words are shaped like a Vietnamese personal name: a family name, then one to three
+    capitalised Vietnamese syllables (``Hoàng Vũ``, ``Nguyễn Thị Thúy Nga``)."""
+    return (
+        2 <= len(words) <= 4
+        and words[0].exact in lex.vietnamese_surnames
+        and all(t.text[0].isupper() and is_vietnamese_syllable(t.text) for t in words)
+    )

@@ -116,9 +116,15 @@ def _single_byte(data: bytes) -> tuple[str, str]:
     if cp1258.valid >= legacy.MIN_VALID and cp1258.value > 0:
         return data.decode("cp1258", errors="replace"), "cp1258"
     best = from_bytes(data).best()
-    if best is not None:
-        return str(best), best.encoding
-    return data.decode("cp1258", errors="replace"), "cp1258"
+    if best is None:
+        return data.decode("cp1258", errors="replace"), "cp1258"
+    if best.encoding != "cp1252":
+        # charset-normalizer breaks ties by its own order (cp1250 first), which turns £ into Ł and ñ
+        # into ń on Western pages; Windows-1252, the web's legacy default, wins a tie
+        western = from_bytes(data, cp_isolation=["cp1252"]).best()
+        if western is not None and (western.chaos, -western.coherence) <= (best.chaos, -best.coherence):
+            best = western
+    return str(best), best.encoding
 
 
 def decode_bytes(data: bytes, uri: str = "<bytes>") -> tuple[str, str]:
@@ -130,13 +136,14 @@ def decode_bytes(data: bytes, uri: str = "<bytes>") -> tuple[str, str]:
                 return data.decode(name), name
             except UnicodeDecodeError:
                 return data.decode(name, errors="replace"), name
+    # before UTF-8: ASCII text in UTF-16 is valid UTF-8 too, with a NUL after every letter
+    utf16 = _utf16_without_bom(data) if b"\x00" in data[:_PROBE] else None
+    if utf16:
+        return data[: len(data) - len(data) % 2].decode(utf16, errors="replace"), utf16
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    utf16 = _utf16_without_bom(data)
-    if utf16:
-        return data[: len(data) - len(data) % 2].decode(utf16, errors="replace"), utf16
     _refuse_control_bytes(data, uri)
     if _damaged_utf8(data):
         return data.decode("utf-8", errors="replace"), "utf-8"

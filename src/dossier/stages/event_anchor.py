@@ -73,15 +73,17 @@ def _yearless(t: Timex) -> bool:
 
 
 def _agreements(events: list[EventMention], dated: list[dict[str, Any]]) -> int:
+    """How many of the events agree with a dated mention: same type, dates that can be the same and
+    two participants in common. Statements are left out: they are too many to tell a year."""
     hits = 0
     for event in events:
-        if event.date is None:
+        if event.date is None or event.type in ("statement", "accusation", "denial"):
             continue
         participants = set(event.participants)
         if any(
             d["type"] == event.type
             and dates_agree(d["date"], event.date)
-            and participants & set(d["participants"])
+            and len(participants & set(d["participants"])) >= 2
             for d in dated
             if d.get("date")
         ):

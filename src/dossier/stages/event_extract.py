@@ -30,6 +30,8 @@ from dossier.vi.text import match_key
 SUMMARY_CHARS = 220
 # the statement-like types whose reports are news of the day when nothing else dates them
 _REPORTING = ("statement", "accusation", "denial")
+_DESTINATIONS = ("place", "country", "facility")
+_NOUN_MODAL_WINDOW = 12  # characters between an event noun and a modal word that governs it
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,10 @@ class Lexicon:
     participant_types: frozenset[str]
     place_types: frozenset[str]
     lead_sentences: int
+    other_kinds: dict[str, re.Pattern[str]]
+    visit_before_name: re.Pattern[str]
+    subordinators: re.Pattern[str]
+    sequence_subordinators: re.Pattern[str]
 
 
 def _words(words: list[str]) -> re.Pattern[str]:
@@ -68,7 +74,19 @@ def lexicon() -> Lexicon:
         participant_types=frozenset(raw["participant_types"]),
         place_types=frozenset(raw["place_types"]),
         lead_sentences=int(raw["lead_sentences"]),
+        other_kinds={kind: _words(words) for kind, words in raw["other_kinds"].items()},
+        visit_before_name=re.compile(
+            r"(?<!\w)(?:" + alternation([match_key(w) for w in raw["visit_before_name"]]) + r")\s+(?=\w)"
+        ),
+        subordinators=_words(raw["subordinators"]),
+        sequence_subordinators=_words(raw["sequence_subordinators"]),
     )
+
+
+def other_kinds(text: str) -> set[str]:
+    """The kinds of "other" event a sentence speaks of (founding, collapse, coming to power …)."""
+    key = match_key(text)
+    return {kind for kind, pattern in lexicon().other_kinds.items() if pattern.search(key)}
 
 
 @dataclass(frozen=True)
@@ -79,17 +97,25 @@ class Trigger:
     strong: bool
 
 
-def triggers(sentence: Sentence) -> list[Trigger]:
-    """The non-hypothetical trigger words of a sentence, longest first where two overlap."""
+def triggers(sentence: Sentence, mentions: list[Mention] | None = None) -> list[Trigger]:
+    """The non-hypothetical trigger words of a sentence, longest first where two overlap. A verb of
+    movement (``đến``, ``rời``) counts only right before the mention of a place or country."""
     lx = lexicon()
     key = match_key(sentence.text)
     modal_ends = [m.end() for m in lx.modal.finditer(key)]
+    modal_starts = [m.start() for m in lx.modal.finditer(key)]
     found: list[Trigger] = []
     for pattern, kind, strong in lx.triggers:
         for m in pattern.finditer(key):
             if any(0 <= m.start() - end <= lx.modal_window for end in modal_ends):
                 continue
+            if not strong and any(0 <= start - m.end() <= _NOUN_MODAL_WINDOW for start in modal_starts):
+                continue  # "cuộc gặp có thể xảy ra": the noun's own verb is hypothetical
             found.append(Trigger(sentence.start + m.start(), sentence.start + m.end(), kind, strong))
+    destinations = {m.start - sentence.start for m in mentions or [] if m.type in _DESTINATIONS}
+    for m in lx.visit_before_name.finditer(key):
+        if m.end() in destinations and not any(0 <= m.start() - end <= lx.modal_window for end in modal_ends):
+            found.append(Trigger(sentence.start + m.start(), sentence.start + m.end(), "visit", True))
     kept: list[Trigger] = []
     for trig in sorted(found, key=lambda t: (-(t.end - t.start), t.start)):
         if all(trig.end <= k.start or trig.start >= k.end for k in kept):
@@ -116,17 +142,58 @@ class _Group:
         return min(points), max(points)
 
 
-def _groups(trigs: list[Trigger], times: list[TimeExpr]) -> list[_Group]:
-    """Triggers grouped by the time expression nearest to each (one group when there is none)."""
-    if not times:
-        return [_Group(None, trigs)]
-    by_time: dict[int, list[Trigger]] = defaultdict(list)
+@dataclass(frozen=True)
+class _Scope:
+    start: int
+    end: int
+    sequence: bool  # the time of a "sau khi …" clause, which also dates a main clause without one
+
+
+def _scopes(sentence: Sentence, times: list[TimeExpr]) -> list[_Scope]:
+    """For each time, the stretch of the sentence it may date: all of it, unless the time sits in a
+    subordinate clause (``kể từ khi … năm 2022,``): then that clause only, from its opening word to the
+    next comma or semicolon."""
+    lx = lexicon()
+    key = match_key(sentence.text)
+    opens = [(sentence.start + m.start(), m.group()) for m in lx.subordinators.finditer(key)]
+    out = []
+    for t in times:
+        before = [
+            (o, word)
+            for o, word in opens
+            if o <= t.start and not re.search(r"[,;:]", article_slice(sentence, o, t.start))
+        ]
+        if not before:
+            out.append(_Scope(sentence.start, sentence.end, False))
+            continue
+        opener, word = max(before)
+        stop = re.search(r"[,;:]", article_slice(sentence, t.end, sentence.end))
+        sequence = bool(lx.sequence_subordinators.fullmatch(word))
+        out.append(_Scope(opener, t.end + stop.start() if stop else sentence.end, sequence))
+    return out
+
+
+def article_slice(sentence: Sentence, start: int, end: int) -> str:
+    return sentence.text[start - sentence.start : end - sentence.start]
+
+
+def _groups(trigs: list[Trigger], times: list[TimeExpr], scopes: list[_Scope]) -> list[_Group]:
+    """Triggers grouped by the time expression nearest to each among those whose scope holds them.
+    Triggers left without one take the time of a "sau khi …" clause of the sentence, if any, and
+    otherwise form one group without a time."""
+    by_time: dict[int | None, list[Trigger]] = defaultdict(list)
     for trig in trigs:
-        nearest = min(
-            range(len(times)), key=lambda i: _distance((trig.start, trig.end), (times[i].start, times[i].end))
+        allowed = [i for i in range(len(times)) if scopes[i].start <= trig.start < scopes[i].end]
+        if not allowed:
+            allowed = [i for i in range(len(times)) if scopes[i].sequence][-1:]
+        nearest = (
+            min(allowed, key=lambda i: _distance((trig.start, trig.end), (times[i].start, times[i].end)))
+            if allowed
+            else None
         )
         by_time[nearest].append(trig)
-    return [_Group(times[i], by_time[i]) for i in sorted(by_time)]
+    order = sorted(by_time, key=lambda i: -1 if i is None else i)
+    return [_Group(None if i is None else times[i], by_time[i]) for i in order]
 
 
 def _assign(mentions: list[Mention], groups: list[_Group]) -> dict[int, list[Mention]]:
@@ -152,12 +219,12 @@ def _news_of_the_day(article: Article, sentence: Sentence, kind: str) -> bool:
 def extract(article: Article, article_date: str | None = None) -> list[EventMention]:
     """The event mentions of ``article``, from its sentences, time expressions (``article.times``) and
     entity mentions. ``article_date`` dates the news of the day (default: the publication date)."""
-    lx = lexicon()
     article_date = article_date if article_date is not None else article.published
     times = sorted(article.times, key=lambda t: t.start)
     out: list[EventMention] = []
     for sentence in article.sentences:
-        trigs = triggers(sentence)
+        mentions = [m for m in article.mentions if sentence.start <= m.start < sentence.end]
+        trigs = triggers(sentence, mentions)
         if not trigs:
             continue
         own = [t for t in times if sentence.start <= t.start < sentence.end]
@@ -165,36 +232,67 @@ def extract(article: Article, article_date: str | None = None) -> list[EventMent
         governing = [
             t for t in times if para <= t.start < sentence.start and t.granularity in ("day", "month")
         ]
-        mentions = [m for m in article.mentions if sentence.start <= m.start < sentence.end]
-        groups = _groups(trigs, own)
+        groups = _groups(trigs, own, _scopes(sentence, own))
         assigned = _assign(mentions, groups)
         for i, group in enumerate(groups):
-            strong = [t for t in group.triggers if t.strong]
-            if group.time is None and not strong:
-                continue  # a noun alone ("cuộc chiến") dates nothing and reports nothing new
-            kind = min((t.type for t in group.triggers), key=lambda k: lx.priority[k])
-            date, date_end = _date(group, governing, article, sentence, kind, article_date)
-            if date is None:
-                continue
-            members = assigned.get(i, [])
-            participants = _unique(m.entity_id for m in members if m.type in lx.participant_types)
-            places = _unique(m.entity_id for m in members if m.type in lx.place_types)
-            if not participants:
-                continue
-            out.append(
-                EventMention(
-                    sentence=sentence.index,
-                    type=kind,
-                    text=sentence.text,
-                    date=date,
-                    date_end=date_end,
-                    participants=participants,
-                    place=places[0] if places else None,
-                    summary=_summary(sentence.text),
-                    line=sentence.line,
-                )
-            )
+            members = assigned.get(i, []) or _antecedent(mentions, group)
+            for kinds in _kinds(group):
+                event = _event(article, sentence, group, kinds, members, governing, article_date)
+                if event is not None:
+                    out.append(event)
     return out
+
+
+def _antecedent(mentions: list[Mention], group: _Group) -> list[Mention]:
+    """For a clause that names no one ("kể từ khi ông lên nắm quyền"), the person named last before it."""
+    before = [m for m in mentions if m.type == "person" and m.end <= group.span[0]]
+    return before[-1:]
+
+
+def _kinds(group: _Group) -> list[list[Trigger]]:
+    """The triggers of a group split into what was done and what was said: a sentence such as
+    ``Blinken nói … chuyến công du của ông Putin`` reports a statement and a visit."""
+    speech = [t for t in group.triggers if t.type in _REPORTING]
+    deeds = [t for t in group.triggers if t.type not in _REPORTING]
+    return [kinds for kinds in (deeds, speech) if kinds]
+
+
+def _event(
+    article: Article,
+    sentence: Sentence,
+    group: _Group,
+    trigs: list[Trigger],
+    members: list[Mention],
+    governing: list[TimeExpr],
+    article_date: str | None,
+) -> EventMention | None:
+    lx = lexicon()
+    if group.time is None and not any(t.strong for t in trigs):
+        return None  # a noun alone ("cuộc chiến") dates nothing and reports nothing new
+    kind = min((t.type for t in trigs), key=lambda k: lx.priority[k])
+    date, date_end = _date(group, governing, article, sentence, kind, article_date)
+    if date is None:
+        return None
+    people = [m for m in members if m.type in lx.participant_types]
+    if kind in _REPORTING:
+        # the speaker first: the participant named nearest to the verb of saying
+        verb = min((t for t in trigs if t.type == kind), key=lambda t: t.start)
+        people.sort(key=lambda m: (m.type != "person", _distance((m.start, m.end), (verb.start, verb.end))))
+    participants = _unique(m.entity_id for m in people)
+    places = _unique(m.entity_id for m in members if m.type in lx.place_types)
+    if not participants:
+        return None
+    return EventMention(
+        sentence=sentence.index,
+        type=kind,
+        text=sentence.text,
+        date=date,
+        date_end=date_end,
+        participants=participants,
+        place=places[0] if places else None,
+        summary=_summary(sentence.text),
+        line=sentence.line,
+    )
 
 
 def _date(

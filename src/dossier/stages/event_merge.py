@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dossier.models import stable_id
+from dossier.stages.event_extract import other_kinds
 from dossier.timex.values import granularity_of, interval, sort_key
 
 _SPEECH = ("statement", "accusation", "denial")
@@ -32,6 +33,7 @@ class Cluster:
     places: Counter[str] = field(default_factory=Counter)
     evidence: list[dict[str, Any]] = field(default_factory=list)
     summary: str = ""
+    kinds: set[str] = field(default_factory=set)  # for "other": founding, collapse, coming to power …
 
     def persons(self, person_ids: set[str]) -> set[str]:
         return {p for p in self.participants if p in person_ids}
@@ -64,6 +66,8 @@ def _fits(mention: dict[str, Any], cluster: Cluster, person_ids: set[str]) -> in
         return 0
     if cluster.type in _SPEECH and _speaker(mention["participants"], person_ids) != cluster.speaker:
         return 0
+    if cluster.type == "other" and not other_kinds(mention["text"]) & cluster.kinds:
+        return 0
     return len(shared)
 
 
@@ -90,6 +94,7 @@ def merge(mentions: list[dict[str, Any]], person_ids: set[str]) -> list[dict[str
                 date_end=mention.get("date_end"),
                 speaker=_speaker(mention["participants"], person_ids),
                 summary=mention.get("summary") or mention["text"],
+                kinds=other_kinds(mention["text"]) if mention["type"] == "other" else set(),
             )
             clusters.append(cluster)
         cluster.participants.update(mention["participants"])
@@ -101,7 +106,14 @@ def merge(mentions: list[dict[str, Any]], person_ids: set[str]) -> list[dict[str
             cluster.evidence.append(
                 {"article": mention["article"], "line": mention["line"], "text": mention["text"]}
             )
-    return [_event(c) for c in sorted(clusters, key=lambda c: (sort_key(c.date), c.type))]
+    events = [_event(c) for c in sorted(clusters, key=lambda c: (sort_key(c.date), c.type))]
+    seen: Counter[str] = Counter()
+    for event in events:
+        # two events first told by one sentence (two speakers, two meetings) need two ids
+        seen[event["id"]] += 1
+        if seen[event["id"]] > 1:
+            event["id"] = stable_id("evt", event["id"], seen[event["id"]])
+    return events
 
 
 def _event(cluster: Cluster) -> dict[str, Any]:

@@ -104,7 +104,11 @@ def read_file(path: Path, max_bytes: int) -> Source:
         # O_NONBLOCK: a file swapped for a pipe after the check must not hang the build
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as fh:
-            data = fh.read(max_bytes + 1)  # never more than the limit, whatever the size said
+            # what the size said, then whatever more there is up to the limit (a file that grew, a
+            # size of 0 from a special file system), never more
+            data = fh.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += fh.read(max_bytes + 1 - len(data))
     except OSError as exc:
         raise DossierError("E001", uri=uri, reason=exc.strerror or exc) from exc
     if len(data) > max_bytes:

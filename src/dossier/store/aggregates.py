@@ -33,7 +33,12 @@ def entity_names(store: Store) -> dict[str, dict[str, Any]]:
                 (row["entity_id"],),
             ).fetchone()
             name = row["name"] or (surface["text"] if surface else row["entity_id"])
-            ent = out[row["entity_id"]] = {"id": row["entity_id"], "name": name, "type": row["type"], "mentions": 0}
+            ent = out[row["entity_id"]] = {
+                "id": row["entity_id"],
+                "name": name,
+                "type": row["type"],
+                "mentions": 0,
+            }
         ent["mentions"] = row["n"]
     return out
 
@@ -46,7 +51,8 @@ def entity_row(store: Store, entity_id: str) -> dict[str, Any] | None:
         ent["aliases"] = json.loads(ent["aliases"] or "[]")
         return ent
     names = store.conn.execute(
-        "SELECT text, type, name, COUNT(*) AS n FROM mentions WHERE entity_id = ? GROUP BY text ORDER BY n DESC",
+        "SELECT text, type, name, COUNT(*) AS n FROM mentions WHERE entity_id = ? GROUP BY text"
+        " ORDER BY n DESC",
         (entity_id,),
     ).fetchall()
     if not names:
@@ -128,7 +134,12 @@ def coverage(store: Store) -> list[dict[str, Any]]:
 
 
 def outlets(store: Store) -> list[str]:
-    return [r[0] for r in store.conn.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY 1")]
+    return [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY 1"
+        )
+    ]
 
 
 def article_annotations(store: Store, article_id: str) -> dict[str, list[dict[str, Any]]]:

@@ -179,23 +179,39 @@ MIGRATIONS: list[tuple[str, str]] = [
         "0003_search_index",
         # Full-text search. Folded columns (dossier.vi.text.fold: no diacritics, no case) make
         # "binh nhuong" find "Bình Nhưỡng"; *_exact columns (match_key: tone placement folded, case
-        # folded, diacritics kept) let a query typed with diacritics rank exact spellings first.
-        # search_map gives each article a small integer; its sentences are rows id * 4096 + idx of
-        # search_sentences, so both are found and deleted by rowid. Filled by dossier.store.search.
-        # The drops clear a draft of these tables that a development store may hold.
+        # folded, diacritics kept) let a query typed with diacritics rank exact spellings first; meta
+        # holds filter tokens (year, month, outlet, entities, event types) so that filters are index
+        # look-ups. search_map gives each article a small integer and its date; its sentences are rows
+        # id * 4096 + idx of search_sentences, so both are found and deleted by rowid. Filled by
+        # dossier.store.search. The drops clear a draft of these tables a development store may hold.
         """
         DROP TABLE IF EXISTS search_articles;
         DROP TABLE IF EXISTS search_sentences;
         DROP TABLE IF EXISTS search_map;
         CREATE TABLE search_map (
             id INTEGER PRIMARY KEY,
-            article_id TEXT NOT NULL UNIQUE
+            article_id TEXT NOT NULL UNIQUE,
+            published TEXT
         );
         CREATE VIRTUAL TABLE search_articles USING fts5(
-            title, body, title_exact, body_exact, tokenize = 'unicode61 remove_diacritics 0'
+            title, body, title_exact, body_exact, meta, tokenize = 'unicode61 remove_diacritics 0',
+            prefix = '2 3'
         );
         CREATE VIRTUAL TABLE search_sentences USING fts5(
             text, text_exact, tokenize = 'unicode61 remove_diacritics 0'
+        );
+        CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet)
+        """,
+    ),
+    (
+        "0004_build_state",
+        # What a build must remember across a crash: ``finalize_pending`` is set before a build writes
+        # its first source and cleared when the cross-article objects have been recomputed, so a
+        # build killed in between is finished by the next one even when its inputs are all stored.
+        """
+        CREATE TABLE build_state (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
         )
         """,
     ),

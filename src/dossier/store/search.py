@@ -9,6 +9,8 @@ plain dataclasses. The SQLite store answers with FTS5 tables over folded text (m
 
 from __future__ import annotations
 
+import hashlib
+import heapq
 import re
 import sqlite3
 import time
@@ -42,6 +44,10 @@ EVENT_TYPES = (
 )
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _MAX_LIMIT = 200
+BM25_MAX_DF = 2000  # BM25 ranks a query whose every word is in at most this many articles
+CANDIDATES = 1000  # a query with a commoner word is ranked among its newest this many matches
+COUNT_CAP = CANDIDATES  # totals are exact up to here
+_MAX_ATOMS = 8
 _ARTICLE_EXACT = "{title_exact body_exact}"
 _SENTENCE_EXACT = "{text_exact}"
 
@@ -105,6 +111,8 @@ class Results:
     total: int
     hits: list[ArticleHit]
     took_ms: float
+    ranking: str = "bm25"  # bm25 | recent-N (see search()) | date (filters only)
+    total_capped: bool = False  # more than COUNT_CAP articles match
 
 
 @dataclass
@@ -149,23 +157,87 @@ def index_articles(conn: sqlite3.Connection, articles: Iterable[Article]) -> Non
     """Add articles (with their sentences) to the search tables; replaces what was indexed under the
     same article ids. Runs inside the caller's transaction."""
     for art in articles:
-        _index_one(conn, art.id, art.title, art.text, [(s.index, s.text) for s in art.sentences])
+        _index_one(
+            conn,
+            art.id,
+            art.title,
+            art.text,
+            [(s.index, s.text) for s in art.sentences],
+            meta_tokens(
+                art.published, art.outlet, [m.entity_id for m in art.mentions], [e.type for e in art.events]
+            ),
+            art.published,
+        )
+
+
+def refresh_meta(conn: sqlite3.Connection, article: Article) -> None:
+    """Re-derive an indexed article's filter tokens from its (new) annotations."""
+    row = conn.execute(
+        "SELECT m.id, a.published, a.outlet FROM search_map m JOIN articles a ON a.id = m.article_id"
+        " WHERE m.article_id = ?",
+        (article.id,),
+    ).fetchone()
+    if row is None:
+        return
+    meta = meta_tokens(
+        row["published"],
+        row["outlet"],
+        [m.entity_id for m in article.mentions],
+        [e.type for e in article.events],
+    )
+    conn.execute("UPDATE search_articles SET meta = ? WHERE rowid = ?", (meta, row["id"]))
+
+
+def _token(kind: str, value: str) -> str:
+    """A filter token no typed word is likely to equal (tokens are plain letters and digits)."""
+    return f"qq{kind}{hashlib.sha1(value.encode('utf-8')).hexdigest()[:16]}"
+
+
+def meta_tokens(
+    published: str | None, outlet: str | None, entities: Iterable[str], event_types: Iterable[str]
+) -> str:
+    """The filter tokens of an article: its year and month, outlet, entities and event types."""
+    out = []
+    if published and _DATE.fullmatch(published):
+        out.append(f"qqy{published[:4]}")
+        if len(published) >= 7:
+            out.append(f"qqm{published[:4]}{published[5:7]}")
+        else:
+            out.append(f"qqyonly{published[:4]}")
+    if outlet:
+        out.append(_token("o", fast_fold(outlet).strip()))
+    out.extend(_token("e", e) for e in sorted(set(entities)))
+    out.extend(_token("t", t) for t in sorted(set(event_types)))
+    return " ".join(out)
 
 
 def _index_one(
-    conn: sqlite3.Connection, article_id: str, title: str | None, text: str, sentences: list[tuple[int, str]]
+    conn: sqlite3.Connection,
+    article_id: str,
+    title: str | None,
+    text: str,
+    sentences: list[tuple[int, str]],
+    meta: str,
+    published: str | None,
 ) -> None:
     _unindex(conn, [article_id])
-    key = conn.execute("INSERT INTO search_map (article_id) VALUES (?)", (article_id,)).lastrowid
+    key = conn.execute(
+        "INSERT INTO search_map (article_id, published) VALUES (?, ?)", (article_id, published)
+    ).lastrowid
     assert key is not None
     title = title or ""
     conn.execute(
-        "INSERT INTO search_articles (rowid, title, body, title_exact, body_exact) VALUES (?, ?, ?, ?, ?)",
-        (key, fast_fold(title), fast_fold(text), exact_words(title), exact_words(text)),
+        "INSERT INTO search_articles (rowid, title, body, title_exact, body_exact, meta)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (key, fast_fold(title), fast_fold(text), exact_words(title), exact_words(text), meta),
     )
     conn.executemany(
         "INSERT INTO search_sentences (rowid, text, text_exact) VALUES (?, ?, ?)",
-        [(key * SENTENCE_SLOTS + idx, fast_fold(t), exact_words(t)) for idx, t in sentences if idx < SENTENCE_SLOTS],
+        [
+            (key * SENTENCE_SLOTS + idx, fast_fold(t), exact_words(t))
+            for idx, t in sentences
+            if idx < SENTENCE_SLOTS
+        ],
     )
 
 
@@ -200,10 +272,17 @@ def reindex(store: Store) -> int:
     try:
         for table in ("search_articles", "search_sentences", "search_map"):
             c.execute(f"DELETE FROM {table}")
-        rows = c.execute("SELECT id, title, text FROM articles").fetchall()
+        rows = c.execute("SELECT id, title, text, published, outlet FROM articles").fetchall()
         for row in rows:
             sentences = [(s["idx"], s["text"]) for s in store.sentences(row["id"])]
-            _index_one(c, row["id"], row["title"], row["text"], sentences)
+            entities = [
+                r[0] for r in c.execute("SELECT entity_id FROM mentions WHERE article_id = ?", (row["id"],))
+            ]
+            types = [
+                r[0] for r in c.execute("SELECT type FROM event_mentions WHERE article_id = ?", (row["id"],))
+            ]
+            meta = meta_tokens(row["published"], row["outlet"], entities, types)
+            _index_one(c, row["id"], row["title"], row["text"], sentences, meta, row["published"])
         c.execute("COMMIT")
     except BaseException:
         c.execute("ROLLBACK")
@@ -229,7 +308,9 @@ def _check_date(name: str, value: str | None) -> str | None:
         return None
     value = value.strip()
     if not _DATE.fullmatch(value):
-        raise DossierError("E041", name=name, value=value, reason="expected a date as YYYY, YYYY-MM or YYYY-MM-DD")
+        raise DossierError(
+            "E041", name=name, value=value, reason="expected a date as YYYY, YYYY-MM or YYYY-MM-DD"
+        )
     return value
 
 
@@ -258,51 +339,75 @@ def _json_list(text: str | None) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
-def _filter_sql(conn: sqlite3.Connection, filters: Filters) -> tuple[list[str], list[Any]]:
-    """SQL conditions on ``a`` (articles) and their parameters; unknown values raise E041."""
-    where: list[str] = []
-    params: list[Any] = []
+@dataclass
+class _FilterPlan:
+    meta: str | None  # an FTS5 expression over the meta column, or None
+    check_dates: bool  # whether matches must still be checked against the period (day bounds)
+
+
+def _months(lo: str, hi: str) -> list[str]:
+    y, m = int(lo[:4]), int(lo[5:7])
+    out = []
+    while (y, m) <= (int(hi[:4]), int(hi[5:7])) and len(out) <= 400:
+        out.append(f"{y}{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _plan(conn: sqlite3.Connection, filters: Filters) -> _FilterPlan:
+    """Turn filters into meta-token conditions (index look-ups) plus exact SQL checks where needed;
+    unknown values raise E041."""
+    terms: list[str] = []
+    check = False
     if filters.entity:
         ids = _entity_ids(conn, filters.entity)
         if not ids:
-            raise DossierError("E041", name="entity", value=filters.entity, reason="no such entity in the store")
-        where.append(f"a.id IN (SELECT article_id FROM mentions WHERE entity_id IN ({','.join('?' * len(ids))}))")
-        params.extend(ids)
+            raise DossierError(
+                "E041", name="entity", value=filters.entity, reason="no such entity in the store"
+            )
+        terms.append("(" + " OR ".join(_token("e", i) for i in ids) + ")")
     if filters.outlet:
-        key = fold(filters.outlet.strip())
-        outlets = [
-            r[0]
-            for r in conn.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL")
-            if fold(r[0]) == key
-        ]
-        if not outlets:
-            raise DossierError("E041", name="outlet", value=filters.outlet, reason="no article from this outlet")
-        where.append(f"a.outlet IN ({','.join('?' * len(outlets))})")
-        params.extend(outlets)
+        token = _token("o", fast_fold(filters.outlet.strip()))
+        found = conn.execute("SELECT 1 FROM search_articles WHERE search_articles MATCH ? LIMIT 1", (token,))
+        if found.fetchone() is None:
+            raise DossierError(
+                "E041", name="outlet", value=filters.outlet, reason="no article from this outlet"
+            )
+        terms.append(token)
     date_from = _check_date("from", filters.date_from)
     date_to = _check_date("to", filters.date_to)
     if date_from or date_to:
-        # the publication date's span overlaps [from, to]; '~' sorts after digits and '-', so
-        # "2023-09~" is the end of September 2023 and of every day in it
-        where.append("a.published IS NOT NULL")
-        if date_to:
-            where.append("a.published <= ?")
-            params.append(date_to + "~")
-        if date_from:
-            where.append("a.published || '~' >= ?")
-            params.append(date_from)
+        lo = (
+            (date_from or "1000")[:7]
+            if date_from and len(date_from) >= 7
+            else f"{(date_from or '1000')[:4]}-01"
+        )
+        hi = date_to[:7] if date_to and len(date_to) >= 7 else f"{(date_to or '2999')[:4]}-12"
+        if date_from and date_to and date_to < date_from[: len(date_to)]:
+            raise DossierError(
+                "E041", name="to", value=date_to, reason=f"the period ends before it starts ({date_from})"
+            )
+        years = list(range(int(lo[:4]), int(hi[:4]) + 1))
+        if len(years) > 30:
+            check = True
+        else:
+            months = _months(lo, hi)
+            # an article dated only by its year overlaps every month of that year
+            tokens = [f"qqm{m}" for m in months] + [f"qqyonly{y}" for y in years]
+            terms.append("(" + " OR ".join(tokens) + ")")
+            check = bool((date_from and len(date_from) == 10) or (date_to and len(date_to) == 10))
     if filters.event_type:
         if filters.event_type not in EVENT_TYPES:
             raise DossierError(
-                "E041", name="event_type", value=filters.event_type, reason="expected one of " + ", ".join(EVENT_TYPES)
+                "E041",
+                name="event_type",
+                value=filters.event_type,
+                reason="expected one of " + ", ".join(EVENT_TYPES),
             )
-        where.append(
-            "a.id IN (SELECT article_id FROM event_mentions WHERE type = ?"
-            " UNION SELECT ev.article_id FROM event_evidence ev JOIN events e ON e.id = ev.event_id"
-            " WHERE e.type = ?)"
-        )
-        params.extend([filters.event_type, filters.event_type])
-    return where, params
+        terms.append(_token("t", filters.event_type))
+    # the tokens are unlike any word, so no column filter is needed (and FTS5 is faster without one)
+    meta = "(" + " AND ".join(terms) + ")" if terms else None
+    return _FilterPlan(meta, check)
 
 
 # -- search --------------------------------------------------------------------------------------------
@@ -318,60 +423,175 @@ def _limit(limit: int) -> int:
     return max(1, min(int(limit), _MAX_LIMIT))
 
 
+def _capped_count(conn: sqlite3.Connection, parsed: Query | None, match: str, cap: int) -> int:
+    sql = (
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM search_articles WHERE search_articles MATCH ? LIMIT {int(cap)})"
+    )
+    if parsed is None:
+        return int(conn.execute(sql, (match,)).fetchone()[0])
+    return int(_run(conn, parsed, sql, [match])[0][0])
+
+
+def _dates_of(conn: sqlite3.Connection, keys: list[int]) -> dict[int, str | None]:
+    out: dict[int, str | None] = {}
+    for start in range(0, len(keys), 900):
+        chunk = keys[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        out.update(
+            conn.execute(f"SELECT id, published FROM search_map WHERE id IN ({marks})", chunk).fetchall()
+        )
+    return out
+
+
+def _in_period(published: str | None, filters: Filters) -> bool:
+    """Whether a publication date (at its own precision) overlaps the filters' period."""
+    if not filters.date_from and not filters.date_to:
+        return True
+    if not published:
+        return False
+    return published <= (filters.date_to or "9999") + "~" and published + "~" >= (filters.date_from or "0000")
+
+
 def search(
     store: Store, query: str, filters: Filters | None = None, limit: int = 20, offset: int = 0
 ) -> Results:
-    """Articles matching ``query`` and ``filters``, best first (BM25, title words weigh triple), each with
-    up to two highlighted sentences that show why it matched. An empty query with filters lists the
-    filtered articles newest first. Raises DossierError E040 for a query that cannot be read and E041
-    for a filter value that cannot be used."""
+    """Articles matching ``query`` and ``filters``, best first, each with up to two highlighted sentences
+    that show why it matched. An empty query with filters lists the filtered articles newest first.
+
+    Ranking: BM25 (title words weigh triple, words spelt as typed count extra) when every query word
+    occurs in at most :data:`BM25_MAX_DF` articles — BM25 reads every article that has a word, so its
+    cost grows with the commonest word. A query with a commoner word is ranked among its
+    :data:`CANDIDATES` most recently added matches: those with the words in the title first, then the
+    newest. ``Results.ranking`` says which was used and ``Results.total`` is exact up to
+    :data:`COUNT_CAP` (``total_capped`` beyond).
+
+    Raises DossierError E040 for a query that cannot be read and E041 for a filter value that cannot
+    be used."""
     started = time.perf_counter()
     filters = filters or Filters()
     ensure_index(store)
     conn = store.conn
-    where, params = _filter_sql(conn, filters)
+    plan = _plan(conn, filters)
     limit = _limit(limit)
     offset = max(0, int(offset))
     if not (query or "").strip():
         if not filters.active():
             raise DossierError("E040", query=query or "", reason="there is no word to search for")
-        cond = " AND ".join(where)
-        total = conn.execute(f"SELECT COUNT(*) FROM articles a WHERE {cond}", params).fetchone()[0]
-        rows = conn.execute(
-            "SELECT a.id, a.title, a.published, a.outlet, a.start_line, a.end_line, s.uri AS source_uri,"
-            " 0.0 AS score FROM articles a JOIN sources s ON s.id = a.source_id"
-            f" WHERE {cond} ORDER BY a.published IS NULL, a.published DESC, a.id LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        ).fetchall()
-        hits = [_article_hit(r, None) for r in rows]
-        return Results(query or "", "", total, hits, (time.perf_counter() - started) * 1000)
+        return _list_filtered(conn, plan, filters, limit, offset, started)
     parsed = parse(query)
-    fts = parsed.fts(_ARTICLE_EXACT)
-    cond = "".join(f" AND {w}" for w in where)
-    if where:
-        count_sql = (
-            "SELECT COUNT(*) FROM search_articles f JOIN search_map m ON m.id = f.rowid"
-            f" JOIN articles a ON a.id = m.article_id WHERE search_articles MATCH ?{cond}"
+    expr = parsed.fts(_ARTICLE_EXACT)
+    match = f"({expr}) AND {plan.meta}" if plan.meta else expr
+    # the boosts only rank: the plain expression finds the same articles, faster
+    plain = f"({parsed.core}) AND {plan.meta}" if plan.meta else parsed.core
+    common = (
+        any(
+            _capped_count(conn, parsed, atom, BM25_MAX_DF + 1) > BM25_MAX_DF
+            for atom in parsed.atoms[:_MAX_ATOMS]
         )
-    else:
-        count_sql = "SELECT COUNT(*) FROM search_articles WHERE search_articles MATCH ?"
-    total = _run(conn, parsed, count_sql, [fts, *params])[0][0]
-    rows = _run(
-        conn,
-        parsed,
-        "SELECT a.id, a.title, a.published, a.outlet, a.start_line, a.end_line, s.uri AS source_uri,"
-        " m.id AS key, bm25(search_articles, 3.0, 1.0, 3.0, 1.0) AS score"
-        " FROM search_articles f JOIN search_map m ON m.id = f.rowid"
-        " JOIN articles a ON a.id = m.article_id JOIN sources s ON s.id = a.source_id"
-        f" WHERE search_articles MATCH ?{cond} ORDER BY score LIMIT ? OFFSET ?",
-        [fts, *params, limit, offset],
+        or len(parsed.atoms) > _MAX_ATOMS
     )
-    hits = [_article_hit(r, parsed) for r in rows]
-    _attach_snippets(conn, parsed, hits, [r["key"] for r in rows])
-    return Results(query, fts, total, hits, (time.perf_counter() - started) * 1000)
+    if not common:
+        ranking = "bm25"
+        total = _capped_count(conn, parsed, plain, COUNT_CAP + 1)
+        sql = (
+            "SELECT rowid AS key, bm25(search_articles, 3.0, 1.0, 3.0, 1.0, 0.0) AS score"
+            " FROM search_articles"
+            " WHERE search_articles MATCH ? ORDER BY score"
+        )
+        rows = _run(conn, parsed, sql if plan.check_dates else sql + f" LIMIT {offset + limit}", [match])
+        dates = _dates_of(conn, [r["key"] for r in rows]) if plan.check_dates else {}
+        ranked = [
+            (r["key"], -float(r["score"]))
+            for r in rows
+            if not plan.check_dates or _in_period(dates.get(r["key"]), filters)
+        ]
+        if plan.check_dates:
+            total = len(ranked)
+    else:
+        ranking = f"recent-{CANDIDATES}"
+        keys = [
+            r[0]
+            for r in _run(
+                conn,
+                parsed,
+                "SELECT rowid FROM search_articles WHERE search_articles MATCH ? ORDER BY rowid DESC LIMIT ?",
+                [plain, CANDIDATES + 1],
+            )
+        ]
+        more = len(keys) > CANDIDATES  # the count stops where the candidates do
+        keys = keys[:CANDIDATES]
+        dates = _dates_of(conn, keys)
+        keys = [k for k in keys if _in_period(dates.get(k), filters)]
+        total = len(keys) + (COUNT_CAP + 1 if more else 0)
+        title_match = (
+            "{title title_exact} : (" + parsed.core + ")" + (f" AND {plan.meta}" if plan.meta else "")
+        )
+        in_title = set()
+        if keys:
+            in_title = {
+                r[0]
+                for r in _run(
+                    conn,
+                    parsed,
+                    "SELECT rowid FROM search_articles WHERE search_articles MATCH ? AND rowid >= ?",
+                    [title_match, min(keys)],
+                )
+            }
+        # title matches first, then the latest published (undated last), then the latest added
+        best = heapq.nlargest(
+            offset + limit,
+            ((3.0 if k in in_title else 0.0, dates.get(k) or "", k) for k in keys),
+        )
+        ranked = [(k, score) for score, _, k in best]
+    page = ranked[offset : offset + limit]
+    hits = _hits(conn, page, parsed)
+    _attach_snippets(conn, parsed, hits, [k for k, _ in page])
+    took = (time.perf_counter() - started) * 1000
+    return Results(
+        query, expr, min(total, COUNT_CAP), hits, took, ranking=ranking, total_capped=total > COUNT_CAP
+    )
 
 
-def _article_hit(row: sqlite3.Row, parsed: Query | None) -> ArticleHit:
+def _hits(conn: sqlite3.Connection, page: list[tuple[int, float]], parsed: Query | None) -> list[ArticleHit]:
+    if not page:
+        return []
+    marks = ",".join("?" * len(page))
+    rows = {
+        r["key"]: r
+        for r in conn.execute(
+            "SELECT m.id AS key, a.id, a.title, a.published, a.outlet, a.start_line, a.end_line,"
+            " s.uri AS source_uri"
+            " FROM search_map m JOIN articles a ON a.id = m.article_id JOIN sources s ON s.id = a.source_id"
+            f" WHERE m.id IN ({marks})",
+            [k for k, _ in page],
+        )
+    }
+    return [_article_hit(rows[k], parsed, score) for k, score in page if k in rows]
+
+
+def _list_filtered(
+    conn: sqlite3.Connection, plan: _FilterPlan, filters: Filters, limit: int, offset: int, started: float
+) -> Results:
+    """The filtered articles, newest first (no words to match)."""
+    if plan.meta:
+        keys = [
+            r[0]
+            for r in conn.execute(
+                "SELECT rowid FROM search_articles WHERE search_articles MATCH ?", (plan.meta,)
+            )
+        ]
+        dates = _dates_of(conn, keys)
+    else:
+        dates = dict(conn.execute("SELECT id, published FROM search_map").fetchall())
+    kept = [k for k in dates if _in_period(dates[k], filters)]
+    kept.sort(key=lambda k: (dates[k] or "", k), reverse=True)  # newest first, undated last
+    page = [(k, 0.0) for k in kept[offset : offset + limit]]
+    return Results(
+        "", "", len(kept), _hits(conn, page, None), (time.perf_counter() - started) * 1000, ranking="date"
+    )
+
+
+def _article_hit(row: sqlite3.Row, parsed: Query | None, score: float) -> ArticleHit:
     title = row["title"] or ""
     return ArticleHit(
         article_id=row["id"],
@@ -382,24 +602,28 @@ def _article_hit(row: sqlite3.Row, parsed: Query | None) -> ArticleHit:
         source_uri=row["source_uri"],
         start_line=row["start_line"],
         end_line=row["end_line"],
-        # bm25 is lower for better matches; shown the other way round
-        score=round(-float(row["score"]), 4),
+        score=round(score, 4),
     )
 
 
-def _attach_snippets(conn: sqlite3.Connection, parsed: Query, hits: list[ArticleHit], keys: list[int]) -> None:
+def _attach_snippets(
+    conn: sqlite3.Connection, parsed: Query, hits: list[ArticleHit], keys: list[int]
+) -> None:
     """Give each hit its (at most two) best sentences, highlighted, in text order."""
     for hit, key in zip(hits, keys, strict=True):
         lo = key * SENTENCE_SLOTS
         folded = {
             r[0] - lo: r[1]
             for r in conn.execute(
-                "SELECT rowid, text FROM search_sentences WHERE rowid BETWEEN ? AND ?", (lo, lo + SENTENCE_SLOTS - 1)
+                "SELECT rowid, text FROM search_sentences WHERE rowid BETWEEN ? AND ?",
+                (lo, lo + SENTENCE_SLOTS - 1),
             )
         }
         rows = {
             r["idx"]: r
-            for r in conn.execute("SELECT idx, line, text FROM sentences WHERE article_id = ?", (hit.article_id,))
+            for r in conn.execute(
+                "SELECT idx, line, text FROM sentences WHERE article_id = ?", (hit.article_id,)
+            )
             if r["idx"] in folded
         }
         scored = sorted(
@@ -435,32 +659,45 @@ def search_sentences(
     ensure_index(store)
     conn = store.conn
     parsed = parse(query)
+    plan = _plan(conn, filters)
+    allowed: set[int] | None = None
+    if filters.active():
+        if plan.meta:
+            keys = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT rowid FROM search_articles WHERE search_articles MATCH ?", (plan.meta,)
+                )
+            ]
+            dates = _dates_of(conn, keys)
+        else:
+            dates = dict(conn.execute("SELECT id, published FROM search_map").fetchall())
+        allowed = {k for k, d in dates.items() if _in_period(d, filters)}
     fts = parsed.any_fts if any_word and parsed.any_fts else parsed.fts(_SENTENCE_EXACT)
-    where, params = _filter_sql(conn, filters)
-    cond = "".join(f" AND {w}" for w in where)
+    want = _limit(limit)
     rows = _run(
         conn,
         parsed,
-        "SELECT f.rowid AS rid, f.text AS folded, bm25(search_sentences) AS score, m.id AS key, m.article_id"
-        " FROM search_sentences f JOIN search_map m ON m.id = f.rowid / ?"
-        " JOIN articles a ON a.id = m.article_id"
-        f" WHERE search_sentences MATCH ?{cond} ORDER BY score LIMIT ?",
-        [SENTENCE_SLOTS, fts, *params, _limit(limit)],
+        "SELECT rowid AS rid, text AS folded, bm25(search_sentences, 1.0, 1.0) AS score FROM search_sentences"
+        " WHERE search_sentences MATCH ? ORDER BY score LIMIT ?",
+        [fts, want if allowed is None else max(want * 20, 1000)],
     )
     hits: list[SentenceHit] = []
     for r in rows:
-        idx = r["rid"] - r["key"] * SENTENCE_SLOTS
+        key, idx = divmod(r["rid"], SENTENCE_SLOTS)
+        if allowed is not None and key not in allowed:
+            continue
         s = conn.execute(
-            "SELECT se.line, se.text, a.title, a.published, a.outlet, so.uri FROM sentences se"
-            " JOIN articles a ON a.id = se.article_id JOIN sources so ON so.id = a.source_id"
-            " WHERE se.article_id = ? AND se.idx = ?",
-            (r["article_id"], idx),
+            "SELECT se.article_id, se.line, se.text, a.title, a.published, a.outlet, so.uri FROM search_map m"
+            " JOIN sentences se ON se.article_id = m.article_id AND se.idx = ?"
+            " JOIN articles a ON a.id = m.article_id JOIN sources so ON so.id = a.source_id WHERE m.id = ?",
+            (idx, key),
         ).fetchone()
         if s is None:
             continue
         hits.append(
             SentenceHit(
-                article_id=r["article_id"],
+                article_id=s["article_id"],
                 idx=idx,
                 line=s["line"],
                 text=s["text"],
@@ -472,4 +709,6 @@ def search_sentences(
                 outlet=s["outlet"],
             )
         )
+        if len(hits) >= want:
+            break
     return SentenceResults(query, fts, hits, (time.perf_counter() - started) * 1000)

@@ -33,6 +33,7 @@ class Query:
 
     text: str  # what the user typed
     expr: str  # the FTS5 MATCH expression, with EXACT_COLUMNS where a table's exact columns go
+    core: str = ""  # the same matches without the ranking boosts (to restrict to some columns)
     terms: list[str] = field(default_factory=list)  # folded words that must or may occur
     prefixes: list[str] = field(default_factory=list)  # folded word starts (from ``word*``)
     phrases: list[list[str]] = field(default_factory=list)  # runs of folded words to find side by side
@@ -42,6 +43,11 @@ class Query:
     def fts(self, exact_columns: str) -> str:
         """The MATCH expression for a table whose diacritic-keeping columns are ``exact_columns``."""
         return self.expr.replace(EXACT_COLUMNS, exact_columns)
+
+    @property
+    def atoms(self) -> list[str]:
+        """Every positive word and prefix as its own FTS5 expression (to gauge how common each is)."""
+        return [_quote(t) for t in self.terms] + [_quote(p) + "*" for p in self.prefixes]
 
     @property
     def any_fts(self) -> str:
@@ -127,8 +133,9 @@ class _Parser:
     """Recursive descent over the tokens: expr := conj (OR conj)*; conj := unary+; unary := [NOT|-] atom;
     atom := word | phrase | ( expr )."""
 
-    def __init__(self, raw: str, toks: list[_Tok]) -> None:
+    def __init__(self, raw: str, toks: list[_Tok], boosts: bool = True) -> None:
         self.raw = raw
+        self.boosts = boosts
         self.toks = toks
         self.pos = 0
         self.query = Query(text=raw, expr="")
@@ -198,7 +205,7 @@ class _Parser:
         if exact_atoms is not None and exact_atoms != positives:
             exact = exact_atoms[0] if len(exact_atoms) == 1 else "(" + " AND ".join(exact_atoms) + ")"
             boosts.append(f"{EXACT_COLUMNS} : {exact}")
-        if boosts:
+        if boosts and self.boosts:
             # each boost matches a subset of expr, so the matches stay the same; bm25 adds their scores,
             # so words side by side, and spelt as typed, rank first
             expr = "(" + " OR ".join([expr, *boosts]) + ")"
@@ -258,6 +265,7 @@ def parse(raw: str) -> Query:
         raise _fail(raw, "there is no word to search for")
     parser = _Parser(raw, _lex(raw))
     parser.query.expr = parser.parse()
+    parser.query.core = _Parser(raw, _lex(raw), boosts=False).parse()
     # keep first occurrences only, in order
     parser.query.terms = list(dict.fromkeys(parser.query.terms))
     parser.query.prefixes = list(dict.fromkeys(parser.query.prefixes))

@@ -193,6 +193,7 @@ class Store:
             for table in _ANNOTATION_DELETES:
                 c.execute(table, (article.id,))
             self._save_annotations(article)
+            search_index.refresh_meta(c, article)
             c.execute("COMMIT")
         except BaseException:
             c.execute("ROLLBACK")
@@ -412,6 +413,17 @@ class Store:
             c.execute("ROLLBACK")
             raise
 
+    def set_build_state(self, key: str, value: str | None) -> None:
+        """Remember ``value`` under ``key`` (None forgets it), committed at once."""
+        if value is None:
+            self.conn.execute("DELETE FROM build_state WHERE key = ?", (key,))
+        else:
+            self.conn.execute("INSERT OR REPLACE INTO build_state (key, value) VALUES (?, ?)", (key, value))
+
+    def build_state(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM build_state WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
     # -- reads -----------------------------------------------------------------------------------
     def sources(self) -> list[dict[str, Any]]:
         rows = self.conn.execute(
@@ -478,7 +490,7 @@ class Store:
 
     def times(self) -> list[dict[str, Any]]:
         rows = self.conn.execute(
-            "SELECT article_id AS article, line, text, value, granularity, basis FROM times"
+            "SELECT article_id AS article, line, text, value, value_end, granularity, basis FROM times"
             " ORDER BY article_id, start"
         )
         return [dict(r) for r in rows]

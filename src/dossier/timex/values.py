@@ -13,8 +13,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-GRANULARITIES = ("day", "month", "quarter", "year", "decade", "century")
-
 _VALUE = re.compile(
     r"^(?:(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?|-Q(?P<q>[1-4]))?|(?P<dec>\d{3})X|(?P<cen>\d{2})XX)$"
 )
@@ -135,25 +133,6 @@ def containing(start: date, end: date) -> tuple[str, str] | None:
     if start.year == end.year:
         return format_value(start, "year"), "year"
     return None
-
-
-def contains(outer: str, inner: str) -> bool:
-    """Whether the interval of ``outer`` holds the interval of ``inner``."""
-    a, b = interval(outer), interval(inner)
-    return bool(a and b) and a[0] <= b[0] and b[1] <= a[1]  # type: ignore[index]
-
-
-def overlaps(a: str, b: str) -> bool:
-    x, y = interval(a), interval(b)
-    return bool(x and y) and x[0] <= y[1] and y[0] <= x[1]  # type: ignore[index]
-
-
-def finer(a: str, b: str) -> bool:
-    """Whether ``a`` is more precise (a shorter interval) than ``b``."""
-    x, y = interval(a), interval(b)
-    if not x or not y:
-        return bool(x)
-    return (x[1] - x[0]) < (y[1] - y[0])
 
 
 def sort_key(value: str | None) -> tuple[date, int]:

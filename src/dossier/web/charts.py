@@ -73,7 +73,16 @@ def coverage_chart(cells: list[dict[str, Any]]) -> Coverage:
                 continue
             h = n * scale
             y -= h
-            bars.append(CoverageBar(date=day.isoformat(), outlet=outlet, articles=n, x=round(x, 1), y=round(y, 1), height=round(h, 1)))
+            bars.append(
+                CoverageBar(
+                    date=day.isoformat(),
+                    outlet=outlet,
+                    articles=n,
+                    x=round(x, 1),
+                    y=round(y, 1),
+                    height=round(h, 1),
+                )
+            )
     ticks = []
     month = dt.date(first.year, first.month, 1)
     months = (last.year - first.year) * 12 + last.month - first.month + 1

@@ -46,8 +46,8 @@ from dossier.web.schemas import (
     SentenceHitOut,
     SentenceSearch,
     Snippet,
-    TimelineEvent,
     Timeline,
+    TimelineEvent,
     TimeOut,
 )
 
@@ -114,7 +114,7 @@ def _pieces(segments: list[tuple[str, bool]]) -> list[Piece]:
     return [Piece(text=t, hit=h) for t, h in segments]
 
 
-# -- search ------------------------------------------------------------------------------------------------
+# -- search ----------------------------------------------------------------------------------------
 def options(store: Store) -> FacetOptions:
     def compute() -> FacetOptions:
         ents = sorted(names(store).values(), key=lambda e: (-e["mentions"], e["name"]))[:300]
@@ -177,7 +177,11 @@ def sentence_search(store: Store, q: str, filters: Filters, limit: int = 20) -> 
         hits=[
             SentenceHitOut(
                 article=ArticleRef(
-                    id=h.article_id, title=h.title, published=h.published, outlet=h.outlet, source_uri=h.source_uri
+                    id=h.article_id,
+                    title=h.title,
+                    published=h.published,
+                    outlet=h.outlet,
+                    source_uri=h.source_uri,
                 ),
                 idx=h.idx,
                 line=h.line,
@@ -189,7 +193,7 @@ def sentence_search(store: Store, q: str, filters: Filters, limit: int = 20) -> 
     )
 
 
-# -- the article reader ---------------------------------------------------------------------------------------
+# -- the article reader ----------------------------------------------------------------------------
 def _paragraph_spans(text: str) -> list[tuple[int, int]]:
     out, at = [], 0
     for para in text.split("\n"):
@@ -229,7 +233,9 @@ def article_page(store: Store, article_id: str, q: str | None = None) -> Article
     for t in ann["times"]:
         spans.append((t["start"], t["end"], {"time": t["value"]}))
     for qt in ann["quotes"]:
-        spans.append((qt["start"], qt["end"], {"quote": qt["id"], "speaker": qt["speaker_text"] or qt["speaker"]}))
+        spans.append(
+            (qt["start"], qt["end"], {"quote": qt["id"], "speaker": qt["speaker_text"] or qt["speaker"]})
+        )
     if q:
         try:
             parsed = parse(q)
@@ -243,7 +249,8 @@ def article_page(store: Store, article_id: str, q: str | None = None) -> Article
                 at += len(piece)
     offsets = OffsetMap.from_json(art["offsets"])
     paragraphs = [
-        Paragraph(line=offsets.line_of(s), start=s, marks=_marks(text, s, e, spans)) for s, e in _paragraph_spans(text)
+        Paragraph(line=offsets.line_of(s), start=s, marks=_marks(text, s, e, spans))
+        for s, e in _paragraph_spans(text)
     ]
     counts = Counter(m["entity"] for m in ann["mentions"])
     lines = store.source_lines(art["source_id"])
@@ -251,7 +258,9 @@ def article_page(store: Store, article_id: str, q: str | None = None) -> Article
     if art["duplicate_of"]:
         other = store.article(art["duplicate_of"])
         if other is not None:
-            duplicate = ArticleRef(id=other["id"], title=other["title"], published=other["published"], outlet=other["outlet"])
+            duplicate = ArticleRef(
+                id=other["id"], title=other["title"], published=other["published"], outlet=other["outlet"]
+            )
     return ArticlePage(
         id=art["id"],
         title=art["title"],
@@ -297,18 +306,28 @@ def article_page(store: Store, article_id: str, q: str | None = None) -> Article
         ],
         events=[
             ArticleEvent(
-                sentence=e["sentence"], line=e["line"], type=e["type"], date=e["date"], summary=e["summary"], text=e["text"]
+                sentence=e["sentence"],
+                line=e["line"],
+                type=e["type"],
+                date=e["date"],
+                summary=e["summary"],
+                text=e["text"],
             )
             for e in ann["events"]
         ],
         claims=[
             ArticleClaim(
-                sentence=c["sentence"], line=c["line"], stance=c["stance"], proposition=c["proposition"], text=c["text"]
+                sentence=c["sentence"],
+                line=c["line"],
+                stance=c["stance"],
+                proposition=c["proposition"],
+                text=c["text"],
             )
             for c in ann["claims"]
         ],
         original=[
-            OriginalLine(n=n, text=lines[n - 1]) for n in range(art["start_line"], min(art["end_line"], len(lines)) + 1)
+            OriginalLine(n=n, text=lines[n - 1])
+            for n in range(art["start_line"], min(art["end_line"], len(lines)) + 1)
         ],
         query=q or None,
     )
@@ -319,12 +338,14 @@ def article_list(store: Store, limit: int = 100, offset: int = 0) -> ArticleList
     return ArticleList(total=total, articles=[ArticleRef(**r) for r in rows])
 
 
-# -- timeline --------------------------------------------------------------------------------------------------
+# -- timeline --------------------------------------------------------------------------------------
 def _check_date(name: str, value: str | None) -> str | None:
     if not value:
         return None
     if not _DATE.fullmatch(value.strip()):
-        raise DossierError("E041", name=name, value=value, reason="expected a date as YYYY, YYYY-MM or YYYY-MM-DD")
+        raise DossierError(
+            "E041", name=name, value=value, reason="expected a date as YYYY, YYYY-MM or YYYY-MM-DD"
+        )
     return value.strip()
 
 
@@ -365,7 +386,11 @@ def _timeline_events(store: Store, events: list[dict[str, Any]]) -> list[Timelin
 
 
 def timeline(
-    store: Store, entity: str | None = None, date_from: str | None = None, date_to: str | None = None, type: str | None = None
+    store: Store,
+    entity: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    type: str | None = None,
 ) -> Timeline:
     """The events in date order, kept when they involve ``entity``, meet the period and have ``type``."""
     events = cached(store, "events", store.events)
@@ -383,7 +408,9 @@ def timeline(
     try:
         lo, hi = _check_date("from", date_from), _check_date("to", date_to)
         if type and type not in EVENT_TYPES:
-            raise DossierError("E041", name="type", value=type, reason="expected one of " + ", ".join(EVENT_TYPES))
+            raise DossierError(
+                "E041", name="type", value=type, reason="expected one of " + ", ".join(EVENT_TYPES)
+            )
     except DossierError as err:
         page.error = str(err)
         return page
@@ -398,7 +425,7 @@ def timeline(
     return page
 
 
-# -- entities ----------------------------------------------------------------------------------------------------
+# -- entities --------------------------------------------------------------------------------------
 def entity_list(store: Store) -> EntityList:
     rows = sorted(names(store).values(), key=lambda e: (-e["mentions"], e["name"]))
     return EntityList(entities=[EntityRow(**r) for r in rows])
@@ -426,7 +453,8 @@ def _quote_out(store: Store, q: dict[str, Any]) -> QuoteOut:
 
 
 def entity_page(store: Store, entity_id: str) -> EntityPage:
-    """An entity's names, mentions over time, what it said, who it appears with, its events; E043 if unknown."""
+    """An entity's names, mentions over time, what it said, who it appears with and its events; E043 if
+    the store does not know it."""
     row = aggregates.entity_row(store, entity_id)
     if row is None:
         raise DossierError("E043", entity_id=entity_id)
@@ -436,7 +464,9 @@ def entity_page(store: Store, entity_id: str) -> EntityPage:
         key=lambda p: -p[1],
     )[:40]
     events = [
-        e for e in cached(store, "events", store.events) if entity_id in e["participants"] or e["place"] == entity_id
+        e
+        for e in cached(store, "events", store.events)
+        if entity_id in e["participants"] or e["place"] == entity_id
     ]
     return EntityPage(
         id=entity_id,
@@ -447,9 +477,14 @@ def entity_page(store: Store, entity_id: str) -> EntityPage:
         description=row.get("description"),
         mentions=sum(m.mentions for m in by_month),
         by_month=by_month,
-        articles=[ArticleRef(**{k: a[k] for k in ("id", "title", "published", "outlet", "source_uri")}) for a in aggregates.entity_articles(store, entity_id)],
+        articles=[
+            ArticleRef(**{k: a[k] for k in ("id", "title", "published", "outlet", "source_uri")})
+            for a in aggregates.entity_articles(store, entity_id)
+        ],
         quotes=[_quote_out(store, q) for q in aggregates.entity_quotes(store, entity_id)],
-        neighbours=[Neighbour(entity=_ref(store, e) or EntityRef(id=e, name=e), sentences=w) for e, w in neighbours],
+        neighbours=[
+            Neighbour(entity=_ref(store, e) or EntityRef(id=e, name=e), sentences=w) for e, w in neighbours
+        ],
         events=_timeline_events(store, events),
     )
 
@@ -457,7 +492,11 @@ def entity_page(store: Store, entity_id: str) -> EntityPage:
 def network(store: Store, limit: int = 60, min_weight: int = 1) -> Network:
     limit = max(2, min(limit, 200))
     min_weight = max(1, min_weight)
-    return cached(store, f"network:{limit}:{min_weight}", lambda: graph.network(names(store), _pairs(store), limit, min_weight))
+    return cached(
+        store,
+        f"network:{limit}:{min_weight}",
+        lambda: graph.network(names(store), _pairs(store), limit, min_weight),
+    )
 
 
 def coverage(store: Store) -> Coverage:

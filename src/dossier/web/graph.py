@@ -17,7 +17,9 @@ WIDTH, HEIGHT = 960, 640
 _MARGIN = 40
 
 
-def layout(nodes: list[str], edges: dict[tuple[str, str], int], iterations: int = 150) -> dict[str, tuple[float, float]]:
+def layout(
+    nodes: list[str], edges: dict[tuple[str, str], int], iterations: int = 150
+) -> dict[str, tuple[float, float]]:
     """Positions in [margin, size - margin] for each node; the same input gives the same picture."""
     if not nodes:
         return {}

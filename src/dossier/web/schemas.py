@@ -315,7 +315,9 @@ class CoverageBar(BaseModel):
 
 
 class Coverage(BaseModel):
-    cells: list[CoverageCell] = Field(description="articles per publication date (as precise as stored) per outlet")
+    cells: list[CoverageCell] = Field(
+        description="articles per publication date (as precise as stored) per outlet"
+    )
     outlets: list[str]
     first_day: str | None
     last_day: str | None
