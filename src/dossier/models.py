@@ -83,6 +83,7 @@ class OffsetMap:
     """Maps offsets in an article's clean text back to (line, column) in the source document."""
 
     segments: list[Segment] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list, init=False, repr=False, compare=False)
 
     def locate(self, offset: int) -> tuple[int, int]:
         """The (1-based line, 0-based NFC column) of an article-text offset.
@@ -92,8 +93,9 @@ class OffsetMap:
         """
         if not self.segments:
             return (0, 0)
-        starts = [s.start for s in self.segments]
-        i = bisect.bisect_right(starts, offset) - 1
+        if len(self._starts) != len(self.segments):  # built lazily: segments are appended while assembling
+            self._starts = [s.start for s in self.segments]
+        i = bisect.bisect_right(self._starts, offset) - 1
         if i < 0:
             seg = self.segments[0]
             return (seg.line, seg.column)
