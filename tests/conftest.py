@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from dossier.models import Source
+from dossier.models import Article, Source
 from dossier.pipeline import build
 from dossier.stages.decode import decode
-from dossier.stages.split import ArticleFields, split
+from dossier.stages.split import split
 from dossier.store.sqlite import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,11 +26,11 @@ def seed(prefix: str) -> Path:
     return next(CORPUS.glob(f"{prefix}_*.txt"))
 
 
-def split_text(text: str, uri: str = "mem.txt") -> list[ArticleFields]:
+def split_text(text: str, uri: str = "mem.txt") -> list[Article]:
     return split(decode(Source(uri=uri, data=text.encode("utf-8"), media_type="text/plain")))
 
 
-def split_file(path: Path) -> list[ArticleFields]:
+def split_file(path: Path) -> list[Article]:
     return split(decode(Source(uri=path.as_posix(), data=path.read_bytes(), media_type="text/plain")))
 
 

@@ -10,7 +10,8 @@ from dossier.errors import DossierError
 from dossier.models import EventMention, Mention, Source
 from dossier.pipeline import PIPELINE_VERSION, build, process
 from dossier.store import search as search_module
-from dossier.store.search import Filters, ensure_index, reindex, search, search_sentences
+from dossier.store.search import Filters, search, search_sentences
+from dossier.store.search_index import ensure_index, reindex
 from dossier.store.search_query import highlight, parse
 from dossier.store.sqlite import Store
 from dossier.vi.text import fold

@@ -47,6 +47,12 @@ MESSAGES: dict[str, str] = {
     "E063": "VLSP file {path}, line {line}: {reason}",
     "E064": "the entity recogniser's model {path} is missing or unreadable ({reason}); rebuild it with"
     " `make ner-model`",
+    # scale: engines, incremental updates, feeds, PostgreSQL (E070–E079)
+    "E070": "unknown engine {engine!r} (expected local or ray)",
+    "E071": "the ray engine needs the ray package ({reason}); install it with pip install 'ray>=2.9'",
+    "E072": "cannot reach the Ray cluster at {address}: {reason}",
+    "E073": "no stored source matches {target}",
+    "E074": "{uri} is not an RSS or Atom feed ({reason})",
 }
 
 

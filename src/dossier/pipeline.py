@@ -16,6 +16,7 @@ from typing import Any
 
 from dossier import __version__
 from dossier.config import Options
+from dossier.engine.local import Engine, LocalEngine
 from dossier.errors import DossierError
 from dossier.models import Article, ProcessedSource, Source
 from dossier.stages import (
@@ -45,6 +46,8 @@ class Context:
 
     options: Options = field(default_factory=Options)
     cache: dict[str, Any] = field(default_factory=dict)
+    # where sources and corpus shards are processed (dossier.engine: local or ray)
+    engine: Engine = field(default_factory=LocalEngine)
 
     def resource(self, name: str, load: Callable[[], Any]) -> Any:
         if name not in self.cache:

@@ -11,7 +11,8 @@ gives. Each (article, line) is evidence once.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,7 @@ class Cluster:
     evidence: list[dict[str, Any]] = field(default_factory=list)
     summary: str = ""
     kinds: set[str] = field(default_factory=set)  # for "other": founding, collapse, coming to power …
+    cited: set[tuple[str, int]] = field(default_factory=set)  # (article, line) of the evidence
 
     def persons(self, person_ids: set[str]) -> set[str]:
         return {p for p in self.participants if p in person_ids}
@@ -75,45 +77,132 @@ def _precision(mention: dict[str, Any]) -> int:
     return _ORDER.get(granularity_of(mention["date"]) or "century", 9)
 
 
+def order_key(mention: dict[str, Any]) -> tuple[Any, ...]:
+    """The order mentions are merged in: finest date first, then by date, article and line."""
+    return (_precision(mention), sort_key(mention["date"]), mention["article"], mention["line"])
+
+
+def shard_year(date_value: str) -> int | None:
+    """The year a date lies in when it lies in one (day, month, quarter, year), else None (a decade, a
+    century): the key that event merging shards by, with the event type."""
+    span = interval(date_value)
+    if span is None or span[0].year != span[1].year:
+        return None
+    return span[0].year
+
+
+class Merger:
+    """Event mentions of one type (or several) merged in :func:`order_key` order into clusters.
+
+    Clusters are indexed by type and the month (else year) their date lies in, so a mention is
+    compared with the clusters whose dates can agree with it, never with the whole timeline; a
+    cluster dated wider than a year (a decade) is compared with every mention of its type. Among
+    clusters that fit equally well the earliest made wins (``rank``: the order key of the mention
+    that made it), so merging shards gives what merging everything at once gives."""
+
+    def __init__(self, person_ids: set[str]) -> None:
+        self.person_ids = person_ids
+        self.clusters: list[Cluster] = []
+        self.ranks: list[tuple[Any, ...]] = []
+        self._by_month: dict[tuple[str, int, int], list[int]] = defaultdict(list)  # month 0: wider
+        self._wide: dict[str, list[int]] = defaultdict(list)
+        self._by_type: dict[str, list[int]] = defaultdict(list)
+
+    def adopt(self, other: Merger) -> None:
+        """Take over the clusters another merger made (a shard merged on its own)."""
+        for cluster, rank in zip(other.clusters, other.ranks, strict=True):
+            self._register(cluster, rank)
+
+    def _register(self, cluster: Cluster, rank: tuple[Any, ...]) -> None:
+        index = len(self.clusters)
+        self.clusters.append(cluster)
+        self.ranks.append(rank)
+        self._by_type[cluster.type].append(index)
+        span = interval(cluster.date)
+        assert span is not None
+        if span[0].year != span[1].year:
+            self._wide[cluster.type].append(index)
+        else:
+            month = span[0].month if span[0].month == span[1].month else 0
+            self._by_month[(cluster.type, span[0].year, month)].append(index)
+
+    def _candidates(self, mention: dict[str, Any]) -> list[int]:
+        kind = mention["type"]
+        span = interval(mention["date"])
+        assert span is not None
+        if span[1].year - span[0].year > 20:
+            return self._by_type.get(kind, [])
+        found = list(self._wide.get(kind, []))
+        for year in range(span[0].year, span[1].year + 1):
+            found.extend(self._by_month.get((kind, year, 0), []))
+            first = span[0].month if year == span[0].year else 1
+            last = span[1].month if year == span[1].year else 12
+            for month in range(first, last + 1):
+                found.extend(self._by_month.get((kind, year, month), []))
+        return found
+
+    def add(self, mention: dict[str, Any]) -> None:
+        best, best_rank, chosen = 0, None, None
+        for i in self._candidates(mention):
+            score = _fits(mention, self.clusters[i], self.person_ids)
+            if score and (score > best or (score == best and self.ranks[i] < best_rank)):  # type: ignore[operator]
+                best, best_rank, chosen = score, self.ranks[i], self.clusters[i]
+        if chosen is None:
+            chosen = Cluster(
+                type=mention["type"],
+                date=mention["date"],
+                date_end=mention.get("date_end"),
+                speaker=_speaker(mention["participants"], self.person_ids),
+                summary=mention.get("summary") or mention["text"],
+                kinds=other_kinds(mention["text"]) if mention["type"] == "other" else set(),
+            )
+            self._register(chosen, order_key(mention))
+        chosen.participants.update(mention["participants"])
+        if mention.get("place"):
+            chosen.places[mention["place"]] += 1
+        where = (mention["article"], mention["line"])
+        if where not in chosen.cited:
+            chosen.cited.add(where)
+            chosen.evidence.append({"article": where[0], "line": where[1], "text": mention["text"]})
+
+    def events(self, clusters: list[int] | None = None) -> list[dict[str, Any]]:
+        """The timeline events of the clusters (all, or those listed), in timeline order."""
+        chosen = range(len(self.clusters)) if clusters is None else clusters
+        clusters_, ranks = self.clusters, self.ranks
+        ordered = sorted(chosen, key=lambda i: (sort_key(clusters_[i].date), clusters_[i].type, ranks[i]))
+        events = [_event(self.clusters[i]) for i in ordered]
+        seen: Counter[str] = Counter()
+        for event in events:
+            # two events first told by one sentence (two speakers, two meetings) need two ids
+            seen[event["id"]] += 1
+            if seen[event["id"]] > 1:
+                event["id"] = stable_id("evt", event["id"], seen[event["id"]])
+        return events
+
+
+def readable(mentions: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The mentions with a readable date, in merging order."""
+    rows = [m for m in mentions if m.get("date") and interval(m["date"]) is not None]
+    rows.sort(key=order_key)
+    return rows
+
+
 def merge(mentions: list[dict[str, Any]], person_ids: set[str]) -> list[dict[str, Any]]:
     """Timeline events (shaped for ``Store.replace_events``) from event mention rows: ``article``,
     ``line``, ``type``, ``date``, ``date_end``, ``participants``, ``place``, ``summary``, ``text``.
     Rows without a readable date are left out."""
-    rows = [m for m in mentions if m.get("date") and interval(m["date"]) is not None]
-    rows.sort(key=lambda m: (_precision(m), sort_key(m["date"]), m["article"], m["line"]))
-    clusters: list[Cluster] = []
-    for mention in rows:
-        scored = [(_fits(mention, c, person_ids), -i) for i, c in enumerate(clusters)]
-        best = max(scored, default=(0, 0))
-        if best[0] > 0:
-            cluster = clusters[-best[1]]
-        else:
-            cluster = Cluster(
-                type=mention["type"],
-                date=mention["date"],
-                date_end=mention.get("date_end"),
-                speaker=_speaker(mention["participants"], person_ids),
-                summary=mention.get("summary") or mention["text"],
-                kinds=other_kinds(mention["text"]) if mention["type"] == "other" else set(),
-            )
-            clusters.append(cluster)
-        cluster.participants.update(mention["participants"])
-        if mention.get("place"):
-            cluster.places[mention["place"]] += 1
-        if not any(
-            e["article"] == mention["article"] and e["line"] == mention["line"] for e in cluster.evidence
-        ):
-            cluster.evidence.append(
-                {"article": mention["article"], "line": mention["line"], "text": mention["text"]}
-            )
-    events = [_event(c) for c in sorted(clusters, key=lambda c: (sort_key(c.date), c.type))]
-    seen: Counter[str] = Counter()
-    for event in events:
-        # two events first told by one sentence (two speakers, two meetings) need two ids
-        seen[event["id"]] += 1
-        if seen[event["id"]] > 1:
-            event["id"] = stable_id("evt", event["id"], seen[event["id"]])
-    return events
+    merger = Merger(person_ids)
+    for mention in readable(mentions):
+        merger.add(mention)
+    return merger.events()
+
+
+def merge_shard(mentions: list[dict[str, Any]], person_ids: set[str]) -> Merger:
+    """One shard's mentions (one type, dates within one year) merged on their own: what a worker runs."""
+    merger = Merger(person_ids)
+    for mention in readable(mentions):
+        merger.add(mention)
+    return merger
 
 
 def _event(cluster: Cluster) -> dict[str, Any]:

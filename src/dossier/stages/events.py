@@ -14,7 +14,8 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from dossier.models import Article
-from dossier.stages import event_anchor, event_extract, event_merge
+from dossier.stages import event_anchor, event_extract, event_shards
+from dossier.store import corpus_io
 from dossier.store.sqlite import Store
 
 if TYPE_CHECKING:
@@ -45,21 +46,20 @@ def _redate_undated(
 
 
 def run_corpus(store: Store, ctx: Context) -> None:
-    """Recompute the timeline from the stored event mentions of the canonical articles."""
-    articles = [a for a in store.articles() if not a.get("duplicate_of")]
-    canonical = {a["id"]: a for a in articles}
-    mention_rows = store.mention_rows()
-    by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for m in mention_rows:
-        by_article[m["article"]].append(m)
-    person_ids = {m["entity"] for m in mention_rows if m["type"] == "person"}
-
-    rows = [r for r in store.event_mentions() if r["article"] in canonical]
-    dated_ids = {a["id"] for a in articles if a["published"]}
-    undated = [a for a in articles if not a["published"]]
+    """Recompute the timeline from the stored event mentions of the canonical articles, shard by shard
+    (:mod:`dossier.stages.event_shards`), on the build's engine."""
+    undated = [a for a in store.articles() if not a["published"] and not a.get("duplicate_of")]
     if undated:
+        articles = [a for a in store.articles() if not a.get("duplicate_of")]
+        mention_rows = store.mention_rows()
+        by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for m in mention_rows:
+            by_article[m["article"]].append(m)
+        dated_ids = {a["id"] for a in articles if a["published"]}
         years = sorted({int(a["published"][:4]) for a in articles if a["published"]})
-        dated_rows = [r for r in rows if r["article"] in dated_ids]
+        dated_rows = [r for r in store.event_mentions() if r["article"] in dated_ids]
         _redate_undated(store, undated, dated_rows, by_article, years)
-        rows = [r for r in store.event_mentions() if r["article"] in canonical]
-    store.replace_events(event_merge.merge(rows, person_ids))
+    shards = event_shards.plan(corpus_io.event_dates(store))
+    persons = corpus_io.person_ids(store)
+    batches = ctx.engine.map(event_shards.shard_events, event_shards.shard_rows(store, shards), persons)
+    corpus_io.write_events(store, batches)

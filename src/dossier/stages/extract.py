@@ -11,7 +11,7 @@ from dossier.errors import DossierError
 from dossier.models import Article, Document, OffsetMap, Segment
 from dossier.stages import metadata as meta
 from dossier.stages.html_depth import flatten_deep_nesting
-from dossier.stages.split import ArticleFields, split
+from dossier.stages.split import split
 from dossier.vi.text import has_vietnamese_letters, nfc
 
 _TAG = re.compile(r"<[^>]*>")
@@ -39,7 +39,7 @@ def _locate_paragraphs(doc: Document, paragraphs: list[str]) -> list[int]:
     return found
 
 
-def extract_html(doc: Document) -> ArticleFields:
+def extract_html(doc: Document) -> Article:
     """The main article of an HTML page, with its metadata, via trafilatura."""
     html = flatten_deep_nesting(doc.text)  # libxml2 drops what is nested past 256 levels
     extracted = trafilatura.bare_extraction(
@@ -67,7 +67,8 @@ def extract_html(doc: Document) -> ArticleFields:
         outlet = known.name if known else site
     text = "\n".join(paragraphs)
     title_line = _locate_paragraphs(doc, [title])[0] if title else (lines[0] if lines else 1)
-    return ArticleFields(
+    return Article(
+        source_id=doc.source_id,
         title=title or (paragraphs[0][:120] if paragraphs else ""),
         start_line=min([title_line, *lines]) if lines else 1,
         end_line=max(lines) if lines else len(doc.lines),
@@ -85,22 +86,4 @@ def extract(doc: Document) -> list[Article]:
     found = [extract_html(doc)] if doc.media_type == "text/html" else split(doc)
     if not found:
         raise DossierError("E007", uri=doc.uri)
-    return [
-        Article(
-            source_id=doc.source_id,
-            start_line=f.start_line,
-            end_line=f.end_line,
-            title=f.title,
-            text=f.text,
-            offsets=f.offsets,
-            published=f.published,
-            published_time=f.published_time,
-            outlet=f.outlet,
-            original_outlet=f.original_outlet,
-            authors=f.authors,
-            translator=f.translator,
-            contributors=f.contributors,
-            language=f.language,
-        )
-        for f in found
-    ]
+    return found

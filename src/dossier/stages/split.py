@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from dossier.models import Document, OffsetMap, Segment
+from dossier.models import Article, Document, OffsetMap, Segment
 from dossier.stages import metadata as meta
 from dossier.stages.clean import boilerplate_kinds
 from dossier.stages.markup import CleanLine, strip_markup
@@ -60,23 +60,6 @@ class Draft:
     header: list[int] = field(default_factory=list)  # indices of header lines (after the title)
     end: int = 0  # index of the last line of the span (inclusive)
     dropped: set[int] = field(default_factory=set)  # repeated headline lines to leave out
-
-
-@dataclass
-class ArticleFields:
-    title: str
-    start_line: int
-    end_line: int
-    text: str
-    offsets: OffsetMap
-    published: str | None = None
-    published_time: str | None = None
-    outlet: str | None = None
-    original_outlet: str | None = None
-    authors: list[str] = field(default_factory=list)
-    translator: str | None = None
-    contributors: list[str] = field(default_factory=list)
-    language: str = "vi"
 
 
 def analyse(doc: Document) -> list[Line]:
@@ -259,7 +242,7 @@ def _tail_metadata(ln: Line) -> dict[str, object] | None:
     return None
 
 
-def assemble(doc: Document, lines: list[Line], draft: Draft, doc_outlet: str | None) -> ArticleFields:
+def assemble(doc: Document, lines: list[Line], draft: Draft, doc_outlet: str | None) -> Article:
     title_ln = lines[draft.title_line]
     header = set(draft.header)
     body_idx = [
@@ -267,7 +250,8 @@ def assemble(doc: Document, lines: list[Line], draft: Draft, doc_outlet: str | N
         for i in range(draft.title_line + 1, draft.end + 1)
         if i not in header and i not in draft.dropped and _is_prose_or_heading(lines[i])
     ]
-    fields = ArticleFields(
+    fields = Article(
+        source_id=doc.source_id,
         title=title_ln.text,
         start_line=title_ln.n,
         end_line=lines[draft.end].n,
@@ -318,7 +302,7 @@ def _is_prose_or_heading(ln: Line) -> bool:
     return not (ln.blank or ln.boiler or ln.clean.is_link_only or ln.anchor)
 
 
-def _assemble_text(lines: list[Line], body_idx: list[int], fields: ArticleFields) -> None:
+def _assemble_text(lines: list[Line], body_idx: list[int], fields: Article) -> None:
     seen = {match_key(fields.title)}
     parts: list[str] = []
     segments: list[Segment] = []
@@ -339,7 +323,7 @@ def _assemble_text(lines: list[Line], body_idx: list[int], fields: ArticleFields
     fields.offsets = OffsetMap(segments)
 
 
-def _read_header(lines: list[Line], draft: Draft, fields: ArticleFields) -> None:
+def _read_header(lines: list[Line], draft: Draft, fields: Article) -> None:
     header = [lines[i] for i in sorted(set(draft.header))]
     pending_name: str | None = None
     for ln in header:
@@ -397,7 +381,7 @@ def document_outlet(doc: Document, lines: list[Line]) -> str | None:
     return None
 
 
-def split(doc: Document) -> list[ArticleFields]:
+def split(doc: Document) -> list[Article]:
     """Every article of a plain-text or Markdown document, in document order."""
     lines = analyse(doc)
     drafts = layout(lines)

@@ -3,31 +3,26 @@
 The API is backend-neutral: :func:`search` and :func:`search_sentences` take a store, a query as a
 user typed it (see :mod:`dossier.store.search_query` for the syntax) and :class:`Filters`, and return
 plain dataclasses. The SQLite store answers with FTS5 tables over folded text (migration
-``0003_search_fts``), kept in step with the articles by :func:`index_articles` and
-:func:`unindex_source`, which :meth:`Store.save` calls inside its transaction.
+``0003_search_index``), kept in step with the articles by :mod:`dossier.store.search_index`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import re
 import sqlite3
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from dossier.errors import DossierError
+from dossier.store.search_index import SENTENCE_SLOTS, ensure_index, fast_fold, token
 from dossier.store.search_query import Query, highlight, parse, score_sentence
-from dossier.vi.text import fold, match_key
+from dossier.vi.text import fold
 
 if TYPE_CHECKING:
-    from dossier.models import Article
     from dossier.store.sqlite import Store
 
-SENTENCE_SLOTS = 4096  # sentences per article that are indexed (rowid = map id * 4096 + idx)
 EVENT_TYPES = (
     "meeting",
     "visit",
@@ -123,185 +118,6 @@ class SentenceResults:
     took_ms: float
 
 
-class _FoldTable(dict[int, str]):
-    """``fold`` one character at a time, remembered: str.translate with it folds at C speed."""
-
-    def __missing__(self, code: int) -> str:
-        value = fold(chr(code))
-        self[code] = value
-        return value
-
-
-_FOLD = _FoldTable()
-_WORDS = re.compile(r"\w+")
-
-
-def fast_fold(text: str) -> str:
-    """The same as :func:`dossier.vi.text.fold` (it folds character by character), much faster."""
-    return text.translate(_FOLD)
-
-
-@lru_cache(maxsize=65536)
-def _word_key(word: str) -> str:
-    return match_key(word)
-
-
-def exact_words(text: str) -> str:
-    """The text's words as :func:`match_key` spells them, space-separated: what the exact columns hold.
-    Word by word, remembered: Vietnamese has a few thousand syllables."""
-    return " ".join(map(_word_key, _WORDS.findall(text)))
-
-
-# -- keeping the index in step with the store ---------------------------------------------------------
-def index_articles(conn: sqlite3.Connection, articles: Iterable[Article]) -> None:
-    """Add articles (with their sentences) to the search tables; replaces what was indexed under the
-    same article ids. Runs inside the caller's transaction."""
-    for art in articles:
-        _index_one(
-            conn,
-            art.id,
-            art.title,
-            art.text,
-            [(s.index, s.text) for s in art.sentences],
-            meta_tokens(
-                art.published, art.outlet, [m.entity_id for m in art.mentions], [e.type for e in art.events]
-            ),
-            art.published,
-        )
-
-
-def refresh_meta(conn: sqlite3.Connection, article: Article) -> None:
-    """Re-derive an indexed article's filter tokens from its (new) annotations."""
-    row = conn.execute(
-        "SELECT m.id, a.published, a.outlet FROM search_map m JOIN articles a ON a.id = m.article_id"
-        " WHERE m.article_id = ?",
-        (article.id,),
-    ).fetchone()
-    if row is None:
-        return
-    meta = meta_tokens(
-        row["published"],
-        row["outlet"],
-        [m.entity_id for m in article.mentions],
-        [e.type for e in article.events],
-    )
-    conn.execute("UPDATE search_articles SET meta = ? WHERE rowid = ?", (meta, row["id"]))
-
-
-def _token(kind: str, value: str) -> str:
-    """A filter token no typed word is likely to equal (tokens are plain letters and digits)."""
-    return f"qq{kind}{hashlib.sha1(value.encode('utf-8')).hexdigest()[:16]}"
-
-
-def meta_tokens(
-    published: str | None, outlet: str | None, entities: Iterable[str], event_types: Iterable[str]
-) -> str:
-    """The filter tokens of an article: its year and month, outlet, entities and event types."""
-    out = []
-    if published and _DATE.fullmatch(published):
-        out.append(f"qqy{published[:4]}")
-        if len(published) >= 7:
-            out.append(f"qqm{published[:4]}{published[5:7]}")
-        else:
-            out.append(f"qqyonly{published[:4]}")
-    if outlet:
-        out.append(_token("o", fast_fold(outlet).strip()))
-    out.extend(_token("e", e) for e in sorted(set(entities)))
-    out.extend(_token("t", t) for t in sorted(set(event_types)))
-    return " ".join(out)
-
-
-def _index_one(
-    conn: sqlite3.Connection,
-    article_id: str,
-    title: str | None,
-    text: str,
-    sentences: list[tuple[int, str]],
-    meta: str,
-    published: str | None,
-) -> None:
-    _unindex(conn, [article_id])
-    key = conn.execute(
-        "INSERT INTO search_map (article_id, published) VALUES (?, ?)", (article_id, published)
-    ).lastrowid
-    assert key is not None
-    title = title or ""
-    conn.execute(
-        "INSERT INTO search_articles (rowid, title, body, title_exact, body_exact, meta)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (key, fast_fold(title), fast_fold(text), exact_words(title), exact_words(text), meta),
-    )
-    conn.executemany(
-        "INSERT INTO search_sentences (rowid, text, text_exact) VALUES (?, ?, ?)",
-        [
-            (key * SENTENCE_SLOTS + idx, fast_fold(t), exact_words(t))
-            for idx, t in sentences
-            if idx < SENTENCE_SLOTS
-        ],
-    )
-
-
-def unindex_source(conn: sqlite3.Connection, source_id: str) -> None:
-    """Remove a source's articles from the search tables (before they are deleted)."""
-    ids = [r[0] for r in conn.execute("SELECT id FROM articles WHERE source_id = ?", (source_id,))]
-    _unindex(conn, ids)
-
-
-def _unindex(conn: sqlite3.Connection, article_ids: list[str]) -> None:
-    for article_id in article_ids:
-        row = conn.execute("SELECT id FROM search_map WHERE article_id = ?", (article_id,)).fetchone()
-        if row is None:
-            continue
-        key = row[0]
-        conn.execute("DELETE FROM search_articles WHERE rowid = ?", (key,))
-        conn.execute(
-            "DELETE FROM search_sentences WHERE rowid BETWEEN ? AND ?",
-            (key * SENTENCE_SLOTS, key * SENTENCE_SLOTS + SENTENCE_SLOTS - 1),
-        )
-        conn.execute("DELETE FROM search_map WHERE id = ?", (key,))
-
-
-def reindex(store: Store) -> int:
-    """Rebuild the search tables from the stored articles and sentences; returns the articles indexed.
-
-    Needed once for a store written before the search tables existed; :func:`search` does it by itself
-    when it sees articles that are not indexed.
-    """
-    c = store.conn
-    c.execute("BEGIN IMMEDIATE")
-    try:
-        for table in ("search_articles", "search_sentences", "search_map"):
-            c.execute(f"DELETE FROM {table}")
-        rows = c.execute("SELECT id, title, text, published, outlet FROM articles").fetchall()
-        for row in rows:
-            sentences = [(s["idx"], s["text"]) for s in store.sentences(row["id"])]
-            entities = [
-                r[0] for r in c.execute("SELECT entity_id FROM mentions WHERE article_id = ?", (row["id"],))
-            ]
-            types = [
-                r[0] for r in c.execute("SELECT type FROM event_mentions WHERE article_id = ?", (row["id"],))
-            ]
-            meta = meta_tokens(row["published"], row["outlet"], entities, types)
-            _index_one(c, row["id"], row["title"], row["text"], sentences, meta, row["published"])
-        c.execute("COMMIT")
-    except BaseException:
-        c.execute("ROLLBACK")
-        raise
-    return len(rows)
-
-
-def ensure_index(store: Store) -> None:
-    """Index the store's articles if some are not indexed yet (a store older than the search tables)."""
-    if getattr(store, "_search_checked", False):
-        return
-    c = store.conn
-    n_articles = c.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-    n_indexed = c.execute("SELECT COUNT(*) FROM search_map").fetchone()[0]
-    if n_articles != n_indexed:
-        reindex(store)
-    store._search_checked = True  # type: ignore[attr-defined]
-
-
 # -- filters -------------------------------------------------------------------------------------------
 def _check_date(name: str, value: str | None) -> str | None:
     if value is None or value == "":
@@ -365,15 +181,15 @@ def _plan(conn: sqlite3.Connection, filters: Filters) -> _FilterPlan:
             raise DossierError(
                 "E041", name="entity", value=filters.entity, reason="no such entity in the store"
             )
-        terms.append("(" + " OR ".join(_token("e", i) for i in ids) + ")")
+        terms.append("(" + " OR ".join(token("e", i) for i in ids) + ")")
     if filters.outlet:
-        token = _token("o", fast_fold(filters.outlet.strip()))
-        found = conn.execute("SELECT 1 FROM search_articles WHERE search_articles MATCH ? LIMIT 1", (token,))
+        outlet = token("o", fast_fold(filters.outlet.strip()))
+        found = conn.execute("SELECT 1 FROM search_articles WHERE search_articles MATCH ? LIMIT 1", (outlet,))
         if found.fetchone() is None:
             raise DossierError(
                 "E041", name="outlet", value=filters.outlet, reason="no article from this outlet"
             )
-        terms.append(token)
+        terms.append(outlet)
     date_from = _check_date("from", filters.date_from)
     date_to = _check_date("to", filters.date_to)
     if date_from or date_to:
@@ -404,7 +220,7 @@ def _plan(conn: sqlite3.Connection, filters: Filters) -> _FilterPlan:
                 value=filters.event_type,
                 reason="expected one of " + ", ".join(EVENT_TYPES),
             )
-        terms.append(_token("t", filters.event_type))
+        terms.append(token("t", filters.event_type))
     # the tokens are unlike any word, so no column filter is needed (and FTS5 is faster without one)
     meta = "(" + " AND ".join(terms) + ")" if terms else None
     return _FilterPlan(meta, check)

@@ -15,7 +15,7 @@ from typing import Any
 
 from dossier.errors import DossierError
 from dossier.models import Article, EventMention, ProcessedSource, TimeExpr, stable_id
-from dossier.store import search as search_index
+from dossier.store import search_index
 from dossier.store.schema import MIGRATIONS
 
 _COUNT_QUERIES = {

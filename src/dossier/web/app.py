@@ -22,7 +22,7 @@ from dossier import __version__
 from dossier.errors import DossierError
 from dossier.store.search import Filters
 from dossier.store.sqlite import Store
-from dossier.web import charts, data
+from dossier.web import charts, data, reader
 from dossier.web.schemas import (
     Answer,
     ArticleList,
@@ -181,13 +181,13 @@ def create_app(db: Path | str) -> FastAPI:
     @app.get("/api/articles", response_model=ArticleList, tags=["articles"])
     def api_articles(limit: Annotated[int, Query(ge=1, le=1000)] = 100, offset: Offset = 0) -> ArticleList:
         """Articles, newest first."""
-        return data.article_list(store(), limit, offset)
+        return reader.article_list(store(), limit, offset)
 
     @app.get("/api/articles/{article_id}", response_model=ArticlePage, tags=["articles"])
     def api_article(article_id: str, q: str | None = None) -> ArticlePage:
         """One article: metadata, paragraphs with entities, time expressions, quotes (and the words of
         ``q``) marked, its annotations, and its original lines in the source file."""
-        return data.article_page(store(), article_id, q)
+        return reader.article_page(store(), article_id, q)
 
     @app.get("/api/timeline", response_model=Timeline, response_model_by_alias=True, tags=["timeline"])
     def api_timeline(
@@ -253,12 +253,12 @@ def create_app(db: Path | str) -> FastAPI:
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
     def page_articles(offset: int = 0) -> HTMLResponse:
         return render(
-            "articles", "articles", data.article_list(store(), 100, max(0, offset)), offset=max(0, offset)
+            "articles", "articles", reader.article_list(store(), 100, max(0, offset)), offset=max(0, offset)
         )
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def page_article(article_id: str, q: str | None = None) -> HTMLResponse:
-        return render("article", "articles", data.article_page(store(), article_id, q))
+        return render("article", "articles", reader.article_page(store(), article_id, q))
 
     @app.get("/timeline", response_class=HTMLResponse, include_in_schema=False)
     def page_timeline(

@@ -10,17 +10,11 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from dossier.errors import DossierError
-from dossier.models import OffsetMap
 from dossier.store import aggregates
-from dossier.store.search import EVENT_TYPES, Filters, fast_fold, search, search_sentences
-from dossier.store.search_query import highlight, parse
+from dossier.store.search import EVENT_TYPES, Filters, search, search_sentences
 from dossier.store.sqlite import Store
 from dossier.web import charts, graph
 from dossier.web.schemas import (
-    ArticleClaim,
-    ArticleEvent,
-    ArticleList,
-    ArticlePage,
     ArticleRef,
     Claim,
     Claims,
@@ -31,13 +25,9 @@ from dossier.web.schemas import (
     EntityRow,
     Evidence,
     FacetOptions,
-    Mark,
-    MentionOut,
     MonthCount,
     Neighbour,
     Network,
-    OriginalLine,
-    Paragraph,
     Piece,
     QuoteOut,
     SearchFilters,
@@ -48,7 +38,6 @@ from dossier.web.schemas import (
     Snippet,
     Timeline,
     TimelineEvent,
-    TimeOut,
 )
 
 T = TypeVar("T")
@@ -82,7 +71,7 @@ def names(store: Store) -> dict[str, dict[str, Any]]:
     return cached(store, "names", lambda: aggregates.entity_names(store))
 
 
-def _ref(store: Store, entity_id: str | None) -> EntityRef | None:
+def entity_ref(store: Store, entity_id: str | None) -> EntityRef | None:
     if not entity_id:
         return None
     ent = names(store).get(entity_id)
@@ -91,8 +80,8 @@ def _ref(store: Store, entity_id: str | None) -> EntityRef | None:
     return EntityRef(id=entity_id, name=ent["name"], type=ent["type"])
 
 
-def _refs(store: Store, ids: list[str]) -> list[EntityRef]:
-    return [r for r in (_ref(store, i) for i in ids) if r is not None]
+def entity_refs(store: Store, ids: list[str]) -> list[EntityRef]:
+    return [r for r in (entity_ref(store, i) for i in ids) if r is not None]
 
 
 def _evidence(store: Store, rows: list[dict[str, Any]]) -> list[Evidence]:
@@ -193,151 +182,6 @@ def sentence_search(store: Store, q: str, filters: Filters, limit: int = 20) -> 
     )
 
 
-# -- the article reader ----------------------------------------------------------------------------
-def _paragraph_spans(text: str) -> list[tuple[int, int]]:
-    out, at = [], 0
-    for para in text.split("\n"):
-        if para.strip():
-            out.append((at, at + len(para)))
-        at += len(para) + 1
-    return out
-
-
-def _marks(text: str, start: int, end: int, spans: list[tuple[int, int, dict[str, Any]]]) -> list[Mark]:
-    """The paragraph text[start:end] cut at every span boundary; each piece carries what covers it."""
-    inside = [(max(s, start), min(e, end), a) for s, e, a in spans if s < end and e > start]
-    cuts = sorted({start, end, *(s for s, _, _ in inside), *(e for _, e, _ in inside)})
-    out: list[Mark] = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
-        if a >= b:
-            continue
-        attrs: dict[str, Any] = {}
-        for s, e, extra in inside:
-            if s <= a and e >= b:
-                for key, value in extra.items():
-                    attrs.setdefault(key, value)
-        out.append(Mark(text=text[a:b], **attrs))
-    return out
-
-
-def article_page(store: Store, article_id: str, q: str | None = None) -> ArticlePage:
-    """An article with its annotations placed on its text, and its provenance; E042 if there is none."""
-    art = store.article(article_id)
-    if art is None:
-        raise DossierError("E042", article_id=article_id)
-    ann = aggregates.article_annotations(store, article_id)
-    text = art["text"]
-    spans: list[tuple[int, int, dict[str, Any]]] = []
-    for m in ann["mentions"]:
-        spans.append((m["start"], m["end"], {"entity": m["entity"], "entity_type": m["type"]}))
-    for t in ann["times"]:
-        spans.append((t["start"], t["end"], {"time": t["value"]}))
-    for qt in ann["quotes"]:
-        spans.append(
-            (qt["start"], qt["end"], {"quote": qt["id"], "speaker": qt["speaker_text"] or qt["speaker"]})
-        )
-    if q:
-        try:
-            parsed = parse(q)
-        except DossierError:
-            parsed = None
-        if parsed is not None:
-            at = 0
-            for piece, hit in highlight(text, fast_fold(text), parsed):
-                if hit:
-                    spans.append((at, at + len(piece), {"hit": True}))
-                at += len(piece)
-    offsets = OffsetMap.from_json(art["offsets"])
-    paragraphs = [
-        Paragraph(line=offsets.line_of(s), start=s, marks=_marks(text, s, e, spans))
-        for s, e in _paragraph_spans(text)
-    ]
-    counts = Counter(m["entity"] for m in ann["mentions"])
-    lines = store.source_lines(art["source_id"])
-    duplicate = None
-    if art["duplicate_of"]:
-        other = store.article(art["duplicate_of"])
-        if other is not None:
-            duplicate = ArticleRef(
-                id=other["id"], title=other["title"], published=other["published"], outlet=other["outlet"]
-            )
-    return ArticlePage(
-        id=art["id"],
-        title=art["title"],
-        published=art["published"],
-        published_time=art["published_time"],
-        outlet=art["outlet"],
-        original_outlet=art["original_outlet"],
-        authors=art["authors"],
-        translator=art["translator"],
-        language=art["language"],
-        source_id=art["source_id"],
-        source_uri=art["source_uri"],
-        start_line=art["start_line"],
-        end_line=art["end_line"],
-        duplicate_of=duplicate,
-        paragraphs=paragraphs,
-        entities=_refs(store, [e for e, _ in counts.most_common()]),
-        mentions=[
-            MentionOut(
-                entity=m["entity"],
-                name=(_ref(store, m["entity"]) or EntityRef(id=m["entity"], name=m["text"])).name,
-                type=m["type"],
-                line=m["line"],
-                start=m["start"],
-                end=m["end"],
-                text=m["text"],
-            )
-            for m in ann["mentions"]
-        ],
-        times=[TimeOut(**t) for t in ann["times"]],
-        quotes=[
-            QuoteOut(
-                id=qt["id"],
-                speaker=qt["speaker"],
-                speaker_name=(_ref(store, qt["speaker"]).name if qt["speaker"] else None),  # type: ignore[union-attr]
-                speaker_text=qt["speaker_text"],
-                text=qt["text"],
-                kind=qt["kind"],
-                line=qt["line"],
-                article=article_id,
-            )
-            for qt in ann["quotes"]
-        ],
-        events=[
-            ArticleEvent(
-                sentence=e["sentence"],
-                line=e["line"],
-                type=e["type"],
-                date=e["date"],
-                summary=e["summary"],
-                text=e["text"],
-            )
-            for e in ann["events"]
-        ],
-        claims=[
-            ArticleClaim(
-                sentence=c["sentence"],
-                line=c["line"],
-                stance=c["stance"],
-                proposition=c["proposition"],
-                text=c["text"],
-            )
-            for c in ann["claims"]
-        ],
-        original=[
-            OriginalLine(n=n, text=lines[n - 1])
-            for n in range(art["start_line"], min(art["end_line"], len(lines)) + 1)
-        ],
-        query=q or None,
-    )
-
-
-def article_list(store: Store, limit: int = 100, offset: int = 0) -> ArticleList:
-    total, rows = aggregates.list_articles(store, max(1, min(limit, 1000)), max(0, offset))
-    return ArticleList(total=total, articles=[ArticleRef(**r) for r in rows])
-
-
 # -- timeline --------------------------------------------------------------------------------------
 def _check_date(name: str, value: str | None) -> str | None:
     if not value:
@@ -368,8 +212,8 @@ def _timeline_events(store: Store, events: list[dict[str, Any]]) -> list[Timelin
             date_end=e["date_end"],
             type=e["type"],
             summary=e["summary"],
-            participants=_refs(store, e["participants"]),
-            place=_ref(store, e["place"]),
+            participants=entity_refs(store, e["participants"]),
+            place=entity_ref(store, e["place"]),
             evidence=[
                 Evidence(
                     article=v["article"],
@@ -402,7 +246,7 @@ def timeline(
         type=type or None,
         events=[],
         total=len(events),
-        entities=sorted(_refs(store, involved), key=lambda r: r.name),
+        entities=sorted(entity_refs(store, involved), key=lambda r: r.name),
         types=list(EVENT_TYPES),
     )
     try:
@@ -436,7 +280,7 @@ def _pairs(store: Store) -> Counter[tuple[str, str]]:
 
 
 def _quote_out(store: Store, q: dict[str, Any]) -> QuoteOut:
-    speaker = _ref(store, q.get("speaker"))
+    speaker = entity_ref(store, q.get("speaker"))
     return QuoteOut(
         id=q["id"],
         speaker=q.get("speaker"),
@@ -483,7 +327,8 @@ def entity_page(store: Store, entity_id: str) -> EntityPage:
         ],
         quotes=[_quote_out(store, q) for q in aggregates.entity_quotes(store, entity_id)],
         neighbours=[
-            Neighbour(entity=_ref(store, e) or EntityRef(id=e, name=e), sentences=w) for e, w in neighbours
+            Neighbour(entity=entity_ref(store, e) or EntityRef(id=e, name=e), sentences=w)
+            for e, w in neighbours
         ],
         events=_timeline_events(store, events),
     )
@@ -510,8 +355,8 @@ def claims(store: Store) -> Claims:
             Claim(
                 id=c["id"],
                 text=c["text"],
-                asserted_by=_refs(store, c["asserted_by"]),
-                denied_by=_refs(store, c["denied_by"]),
+                asserted_by=entity_refs(store, c["asserted_by"]),
+                denied_by=entity_refs(store, c["denied_by"]),
                 evidence=_evidence(store, c["evidence"]),
             )
             for c in rows
