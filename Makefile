@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 OUT := out
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench eval clean browser ner-model
+.PHONY: demo test lint bench bench-scale eval clean browser postgres ner-model
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,13 +23,19 @@ demo: $(STAMP)
 	$(BIN)/dossier status --db $(OUT)/dossier.sqlite
 	@echo "open $(OUT)/site/index.html"
 
-test: $(STAMP) browser
+test: $(STAMP) browser postgres
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
 # The browser tests drive Debian's Chromium through Playwright; Playwright never downloads a browser.
 browser:
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium)
+
+# The store tests run against a throwaway PostgreSQL server too (tests/conftest.py starts and stops
+# it as the package's postgres user); only Debian's server binaries are needed, not a running service.
+postgres:
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
+		(apt-get update && apt-get install -y --no-install-recommends postgresql)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -48,6 +54,13 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/search_latency.py --articles 100000
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/ner_underthesea.py
+	$(MAKE) bench-scale
+
+# Build throughput, memory, store size and query latency at N = 1k and 10k, with the anchors and the
+# Ray build (1 and 2 workers) in the same run; writes BENCHMARKS.md (~30 min on 2 cores).
+bench-scale: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python benchmarks/scale_build.py --sizes 1000 10000 --ray
 
 # The entity recogniser's CRF, trained by the project's own code on the example corpus (the dev-gold
 # files held out); the result is committed, so a build never needs this.

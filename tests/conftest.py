@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from dossier.models import Article, Source
 from dossier.pipeline import build
 from dossier.stages.decode import decode
 from dossier.stages.split import split
+from dossier.store.pgserver import PgServer, start_server
 from dossier.store.sqlite import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +54,37 @@ def built_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     s = Store(tmp_path / "dossier.sqlite")
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A throwaway PostgreSQL server (Debian's package) for the session, stopped at the end."""
+    server = start_server()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def pg_database(server: PgServer) -> str:
+    """The URL of a new, empty database on the session's server."""
+    import psycopg
+
+    name = f"t{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(server.dsn, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    return server.dsn.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """An empty store on each backend in turn: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        s = Store(tmp_path / "dossier.sqlite")
+    else:
+        s = Store(pg_database(request.getfixturevalue("pg_server")))
     yield s
     s.close()
 

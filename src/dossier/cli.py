@@ -15,10 +15,13 @@ from rich.table import Table
 from dossier import __version__
 from dossier.cli_explore import ask_cmd, search_cmd, serve_cmd
 from dossier.cli_kb import app as kb_app
+from dossier.cli_scale import prepare_build, remove_cmd, watch_cmd
 from dossier.config import Options
+from dossier.engine import make_engine
 from dossier.errors import DossierError
-from dossier.pipeline import PIPELINE_VERSION, build, stages
+from dossier.pipeline import PIPELINE_VERSION, Context, build, stages
 from dossier.stages.ingest import MEDIA_TYPES, is_url
+from dossier.store.backend import is_database_url
 from dossier.store.sqlite import Store
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Captured news pages in, a dossier out.")
@@ -26,11 +29,15 @@ app.add_typer(kb_app, name="kb")
 app.command("serve")(serve_cmd)
 app.command("search")(search_cmd)
 app.command("ask")(ask_cmd)
+app.command("remove")(remove_cmd)
+app.command("watch")(watch_cmd)
 console = Console(stderr=True)
 DEFAULT_DB = Path("dossier.sqlite")
 
 _CONTROL_ESCAPES = {c: f"\\x{c:02x}" for c in range(32)}
-DbOption = typer.Option(DEFAULT_DB, "--db", help="The store: a SQLite file (created if missing).")
+DbOption = typer.Option(
+    DEFAULT_DB, "--db", help="The store: a SQLite file (created if missing) or a postgresql:// URL."
+)
 
 
 def _fail(err: DossierError) -> None:
@@ -39,7 +46,7 @@ def _fail(err: DossierError) -> None:
 
 
 def _open(db: Path, must_exist: bool = True) -> Store:
-    if must_exist and not db.exists():
+    if must_exist and not is_database_url(db) and not db.exists():
         _fail(DossierError("E011", path=db))
     try:
         return Store(db)
@@ -61,7 +68,7 @@ def _count_inputs(targets: list[str]) -> int | None:
 
 @app.command("build")
 def build_cmd(
-    inputs: list[str] = typer.Argument(..., help="Files, folders (recursively) and http(s) URLs."),
+    inputs: list[str] = typer.Argument(None, help="Files, folders (recursively) and http(s) URLs."),
     db: Path = DbOption,
     force: bool = typer.Option(False, help="Reprocess inputs that are already stored."),
     max_bytes: int = typer.Option(Options.max_bytes, help="Largest file to read, in bytes."),
@@ -73,9 +80,28 @@ def build_cmd(
     allow_scheme: list[str] = typer.Option(
         list(Options.url_schemes), help="A URL scheme inputs may use; repeat for several (sets the list)."
     ),
+    engine: str = typer.Option("local", help="Where sources are processed: local (this process) or ray."),
+    ray_address: str | None = typer.Option(
+        None, help="A Ray cluster to run on (auto, ray://host:10001); default: start a local Ray instance."
+    ),
+    workers: int | None = typer.Option(None, help="CPUs of the local Ray instance (default: all)."),
+    feed: list[str] = typer.Option(
+        [], help="An RSS or Atom feed URL: the items it lists that were not fetched before; repeatable."
+    ),
+    prune: bool = typer.Option(False, help="Remove stored files that were deleted from the folders given."),
 ) -> None:
     """Ingest and process captures into the store, with a progress bar."""
+    inputs = inputs or []
+    if not inputs and not feed:
+        console.print("[red]error[/red] give files, folders or URLs to build, or --feed URL", highlight=False)
+        raise typer.Exit(2)
     store = _open(db, must_exist=False)
+    try:
+        runner = make_engine(engine, address=ray_address, workers=workers)
+    except DossierError as err:
+        store.close()
+        _fail(err)
+        raise
     options = Options(
         max_bytes=max_bytes,
         fetch_timeout=timeout,
@@ -95,21 +121,26 @@ def build_cmd(
     ) as bar:
         task = bar.add_task("", total=_count_inputs(inputs))
         try:
+            extras = prepare_build(store, inputs, feed, options, prune)
             report = build(
-                inputs,
+                [*inputs, *extras.links],
                 store,
                 options,
                 on_source=lambda uri: bar.update(task, advance=1, description=escape(Path(uri).name)),
+                ctx=Context(options=options, engine=runner),
             )
+            extras.done(store, report)
         except DossierError as err:  # another build holds the store (E036)
             store.close()
             bar.stop()
             _fail(err)
             raise
+        finally:
+            runner.close()
     store.close()
     console.print(
         f"{len(report.added)} processed, {len(report.unchanged)} unchanged, {len(report.failed)} failed; "
-        f"{report.articles} articles written to {db}",
+        f"{report.articles} articles written to {db}" + (f"; {len(extras.removed)} removed" if prune else ""),
         highlight=False,
     )
     for uri, error in report.failed:

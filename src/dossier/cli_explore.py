@@ -24,9 +24,10 @@ def _fail(err: DossierError) -> None:
 
 
 def _store(db: Path):  # type: ignore[no-untyped-def]
+    from dossier.store.backend import is_database_url
     from dossier.store.sqlite import Store
 
-    if not db.exists():
+    if not is_database_url(db) and not db.exists():
         _fail(DossierError("E011", path=db))
     try:
         return Store(db)

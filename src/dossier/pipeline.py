@@ -10,7 +10,7 @@ stored. A source that fails is recorded with its reason and the batch goes on.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +36,7 @@ from dossier.store.lock import build_lock
 from dossier.store.sqlite import Store
 
 # Bump when a stage's output changes, so that a rebuild reprocesses sources stored by an older one.
-PIPELINE_VERSION = f"{__version__}+7"
+PIPELINE_VERSION = f"{__version__}+8"
 
 
 @dataclass
@@ -148,32 +148,48 @@ def build(
     store: Store,
     options: Options | None = None,
     on_source: Callable[[str], None] | None = None,
+    ctx: Context | None = None,
 ) -> BuildReport:
     """Ingest and process every input into ``store``. Rerunning on the same inputs changes nothing.
 
-    One build at a time per store: raises E036 when another process is building into it."""
+    ``ctx`` carries the engine the sources and corpus shards run on (local by default); the store is
+    written by this process only. One build at a time per store: raises E036 when another process is
+    building into it."""
     with build_lock(store.path):
-        return _build(targets, store, options, on_source)
+        return _build(targets, store, ctx or Context(options=options or Options()), on_source)
 
 
-_FINALIZE_PENDING = "finalize_pending"
+_FINALIZE_PENDING = FINALIZE_PENDING = "finalize_pending"  # set while cross-article objects are stale
+_WORKER_CONTEXTS: dict[Options, Context] = {}
+
+
+def process_item(item: tuple[str, Any], given: Context | Options) -> tuple[str, Any]:
+    """The unit of work an engine runs: ``("process", source)`` becomes ``("done", ProcessedSource)``;
+    other items pass through. On a worker, ``given`` is the build's options and the context (with its
+    loaded resources) is kept for the worker's next items."""
+    kind, obj = item
+    if kind != "process":
+        return item
+    ctx = given if isinstance(given, Context) else _WORKER_CONTEXTS.setdefault(given, Context(options=given))
+    return "done", process(obj, ctx)
 
 
 def _build(
     targets: Iterable[str],
     store: Store,
-    options: Options | None,
+    ctx: Context,
     on_source: Callable[[str], None] | None,
 ) -> BuildReport:
-    ctx = Context(options=options or Options())
     report = BuildReport()
     # a build killed between its writes and the end of finalize left this set
     pending = store.build_state(_FINALIZE_PENDING) is not None
-    for item in ingest.collect(list(targets), ctx.options):
-        if isinstance(item, ingest.Failure):
-            store.save(_failure_source(item), PIPELINE_VERSION)
-            report.failed.append((item.uri, str(item.error)))
-        else:
+
+    def work() -> Iterator[tuple[str, Any]]:
+        queued: set[str] = set()  # bytes met twice in one batch are processed once
+        for item in ingest.collect(list(targets), ctx.options):
+            if isinstance(item, ingest.Failure):
+                yield "failed", item
+                continue
             state = store.source_state(item.sha256)
             fresh = (
                 state is not None
@@ -181,21 +197,36 @@ def _build(
                 and state["pipeline_version"] == PIPELINE_VERSION
                 and not ctx.options.force
             )
-            if fresh:
-                report.unchanged.append(item.uri)
+            if fresh or item.sha256 in queued:
+                yield "unchanged", item.uri
             else:
-                done = process(item, ctx)
-                if not pending:  # before the first write, so that a crash after it is finished later
-                    store.set_build_state(_FINALIZE_PENDING, "1")
-                    pending = True
-                store.save(done, PIPELINE_VERSION)
-                if done.status == "ok":
-                    report.added.append(item.uri)
-                    report.articles += len(done.articles)
-                else:
-                    report.failed.append((item.uri, done.error or ""))
+                queued.add(item.sha256)
+                yield "process", item
+
+    # a local engine shares this context (and its loaded resources); workers elsewhere get the options
+    shared: Context | Options = ctx if isinstance(ctx.engine, LocalEngine) else ctx.options
+    for kind, obj in ctx.engine.map(process_item, work(), shared):
+        if kind == "failed":
+            store.save(_failure_source(obj), PIPELINE_VERSION)
+            report.failed.append((obj.uri, str(obj.error)))
+            uri = obj.uri
+        elif kind == "unchanged":
+            report.unchanged.append(obj)
+            uri = obj
+        else:
+            done: ProcessedSource = obj
+            uri = done.source.uri
+            if not pending:  # before the first write, so that a crash after it is finished later
+                store.set_build_state(_FINALIZE_PENDING, "1")
+                pending = True
+            store.save(done, PIPELINE_VERSION)
+            if done.status == "ok":
+                report.added.append(uri)
+                report.articles += len(done.articles)
+            else:
+                report.failed.append((uri, done.error or ""))
         if on_source:
-            on_source(item.uri)
+            on_source(uri)
     if report.added or ctx.options.force or pending:
         finalize(store, ctx)
         store.set_build_state(_FINALIZE_PENDING, None)

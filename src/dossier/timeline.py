@@ -169,10 +169,14 @@ def render_text(entries: list[Entry], evidence_chars: int = 140) -> str:
 
 def page(store: Store) -> dict[str, Any]:
     """What the HTML timeline page shows: the entries grouped by year and month, and the chart (an
-    SVG whose every text is escaped, so it is marked safe for the template)."""
+    SVG whose every text is escaped, so it is marked safe for the template). Statements that are not
+    news are left out (:mod:`dossier.timeline_select`); ``hidden`` says how many."""
     from markupsafe import Markup
 
     from dossier.timeline_chart import svg
+    from dossier.timeline_select import for_page
 
-    entries = timeline(store)
-    return {"groups": grouped(entries), "chart": Markup(svg(entries)), "count": len(entries)}
+    names = {e["id"]: [e["name"], *e.get("aliases", [])] for e in store.entities()}
+    entries, hidden = for_page(timeline(store), names)
+    chart = Markup(svg(entries))
+    return {"groups": grouped(entries), "chart": chart, "count": len(entries), "hidden": hidden}

@@ -66,11 +66,14 @@ def _weigh(store: Store, question: Question) -> None:
             concept.weight = 0.0
             continue
         try:
-            df = store.conn.execute(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM search_sentences WHERE search_sentences MATCH ?"
-                " LIMIT 20000)",
-                (expr,),
-            ).fetchone()[0]
+            if store.dialect == "postgresql":
+                from dossier.store.search_pg import to_tsquery
+
+                sql = "SELECT 1 FROM search_sentences WHERE tsv @@ to_tsquery('simple', ?)"
+                expr = to_tsquery(expr)
+            else:
+                sql = "SELECT 1 FROM search_sentences WHERE search_sentences MATCH ?"
+            df = store.conn.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT 20000) q", (expr,)).fetchone()[0]
         except Exception:  # noqa: BLE001 - a term FTS5 cannot read counts as unseen
             df = 0
         concept.weight = math.log(1 + total / (df + 0.5))

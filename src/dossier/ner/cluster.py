@@ -5,13 +5,15 @@ Yeol``).
 Two new entities merge when they are of the same kind (people with people; places, states and
 facilities together; organisations with organisations) and their names have the same number of words,
 every word alike (Jaro–Winkler ≥ :data:`WORD_SIMILARITY`) and the whole alike (≥
-:data:`NAME_SIMILARITY`). A cluster keeps the id of its most-mentioned member, so ids stay stable as
-the corpus grows.
+:data:`NAME_SIMILARITY`). Only entities that share a blocking key (:func:`block_keys`) are compared,
+so the work grows with the size of the blocks, not with all pairs. A cluster keeps the id of its
+most-mentioned member, so ids stay stable as the corpus grows.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from dossier.ner.names import jaro_winkler, translit_key
@@ -49,8 +51,47 @@ def alike(a: str, b: str) -> bool:
     return min(scores) >= WORD_SIMILARITY and sum(scores) / len(scores) >= NAME_SIMILARITY
 
 
-def cluster(entities: list[NewEntity]) -> dict[str, str]:
-    """A map from each merged entity id to its cluster's id (ids that stay as they are are left out)."""
+def block_keys(ent: NewEntity) -> set[tuple[str, int, str]]:
+    """The blocking keys of an entity: for each of its names, its kind, number of words and the
+    initials of its transliteration key. Names that are spellings of one name share one (the key
+    already folds the transliteration choices that change a first letter, ``Ch``/``Sh``), so only
+    entities that share a key are compared."""
+    group = _GROUPS.get(ent.type, ent.type)
+    out = set()
+    for name in ent.names:
+        words = translit_key(name).split()
+        if words:
+            out.add((group, len(words), "".join(w[0] for w in words)))
+    return out
+
+
+def blocks(entities: list[NewEntity]) -> list[list[NewEntity]]:
+    """The entities grouped by blocking key (an entity with several names may be in several blocks);
+    blocks of one entity are left out."""
+    by_key: dict[tuple[str, int, str], list[NewEntity]] = defaultdict(list)
+    for ent in entities:
+        for key in block_keys(ent):
+            by_key[key].append(ent)
+    return [members for _, members in sorted(by_key.items()) if len(members) > 1]
+
+
+def alike_pairs(members: list[NewEntity]) -> list[tuple[str, str]]:
+    """The pairs of ids within one block whose names are alike (the unit of work a worker runs)."""
+    out = []
+    for i, a in enumerate(members):
+        for b in members[i + 1 :]:
+            if any(alike(x, y) for x in a.names for y in b.names):
+                out.append((a.id, b.id))
+    return out
+
+
+def cluster(
+    entities: list[NewEntity], pair_lists: Iterable[list[tuple[str, str]]] | None = None
+) -> dict[str, str]:
+    """A map from each merged entity id to its cluster's id (ids that stay as they are are left out).
+
+    ``pair_lists`` are the alike pairs of each block when they were found elsewhere (on an engine's
+    workers); by default they are found here."""
     parent = {e.id: e.id for e in entities}
 
     def root(x: str) -> str:
@@ -59,14 +100,12 @@ def cluster(entities: list[NewEntity]) -> dict[str, str]:
             x = parent[x]
         return x
 
-    by_group: dict[str, list[NewEntity]] = defaultdict(list)
-    for ent in entities:
-        by_group[_GROUPS.get(ent.type, ent.type)].append(ent)
-    for members in by_group.values():
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
-                if root(a.id) != root(b.id) and any(alike(x, y) for x in a.names for y in b.names):
-                    parent[root(b.id)] = root(a.id)
+    if pair_lists is None:
+        pair_lists = (alike_pairs(members) for members in blocks(entities))
+    for pairs in pair_lists:
+        for a, b in pairs:
+            if root(a) != root(b):
+                parent[root(b)] = root(a)
     clusters: dict[str, list[NewEntity]] = defaultdict(list)
     for ent in entities:
         clusters[root(ent.id)].append(ent)

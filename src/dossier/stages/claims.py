@@ -38,6 +38,7 @@ from dossier.stages.claim_frames import (
 )
 from dossier.stages.quote_speakers import as_speaker
 from dossier.stages.quotes import ArticleSpeech
+from dossier.store import corpus_io
 from dossier.store.sqlite import Store
 from dossier.vi.text import match_key
 
@@ -217,7 +218,16 @@ def group_mentions(mentions: list[dict[str, Any]]) -> list[list[dict[str, Any]]]
 
     props = [parse_key(m["key"]) for m in mentions]
     buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
+    first_of_key: dict[str, int] = {}
     for i, prop in enumerate(props):
+        if not prop.agents:
+            continue
+        # a repeated key is the same proposition: joined at once, and only its first is compared, so
+        # the work grows with the distinct propositions of a bucket, not with its mentions
+        first = first_of_key.setdefault(mentions[i]["key"], i)
+        if first != i:
+            parent[find(i)] = find(first)
+            continue
         for agent in prop.agents:
             buckets[(prop.predicate, agent)].append(i)
     for members in buckets.values():
@@ -265,14 +275,9 @@ def claims_from(mentions: list[dict[str, Any]], published: dict[str, str | None]
 
 def run_corpus(store: Store, ctx: Context) -> None:
     """Recompute the claims from the claim mentions of canonical articles (duplicates skipped)."""
-    published = {}
-    canonical = set()
-    for art in store.articles():
-        published[art["id"]] = art["published"]
-        if not art["duplicate_of"]:
-            canonical.add(art["id"])
-    mentions = [m for m in store.claim_mentions() if m["article"] in canonical and m["key"]]
-    known = {e["id"] for e in store.entities()}
+    mentions = corpus_io.canonical_claim_mentions(store)
+    published = {m["article"]: m.pop("published") for m in mentions}
+    known = corpus_io.entity_ids(store)
     for m in mentions:
         # a holder must be an entity the dossier lists; an unlinked one cannot be exported
         m["holders"] = [h for h in m["holders"] if h in known]

@@ -14,6 +14,7 @@ events, claims) skip the copies.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from datasketch import MinHash, MinHashLSH
 
+from dossier.store import corpus_io
 from dossier.store.sqlite import Store
 from dossier.vi.text import fold, nfc
 
@@ -167,20 +169,63 @@ def duplicate_map(
     return result
 
 
+def band_hashes(shingle_set: set[str]) -> list[int] | None:
+    """The LSH band hashes of a shingle set (the bands :class:`MinHashLSH` uses at
+    :data:`LSH_THRESHOLD`, each hashed to 63 bits), or None when the text is too short to judge. Two
+    articles are candidate copies when they share a band hash."""
+    if len(shingle_set) < MIN_SHINGLES:
+        return None
+    values = signature(shingle_set).hashvalues
+    out = []
+    for start, end in _BANDS:
+        digest = hashlib.blake2b(bytes(values[start:end].byteswap().data), digest_size=8).digest()
+        out.append(int.from_bytes(digest, "big") >> 1)  # a signed 64-bit column holds it
+    return out
+
+
+_BANDS = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM).hashranges
+
+
+def batch_bands(batch: list[tuple[str, str]]) -> list[tuple[str, list[int] | None]]:
+    """(id, band hashes) for a batch of (id, text): the part of the work a worker does."""
+    return [(art_id, band_hashes(shingles(text))) for art_id, text in batch]
+
+
+def _confirmed(store: Store, pairs: set[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The candidate pairs that are near-verbatim copies, checked on the stored texts."""
+    cache: dict[str, set[str]] = {}
+
+    def shingles_of(art_id: str) -> set[str]:
+        if art_id not in cache:
+            cache[art_id] = shingles(corpus_io.article_text(store, art_id) or "")
+        return cache[art_id]
+
+    return sorted(p for p in pairs if is_near_copy(shingles_of(p[0]), shingles_of(p[1])))
+
+
 def run(store: Store, ctx: Context) -> None:
-    """Point every stored near-verbatim copy at its canonical article and clear stale pointers."""
-    current: dict[str, str | None] = {}
+    """Point every stored near-verbatim copy at its canonical article and clear stale pointers.
 
-    def articles() -> Iterator[dict[str, Any]]:
-        for art in store.articles():
-            current[art["id"]] = art["duplicate_of"]
-            yield art
-
-    def text_of(article_id: str) -> str | None:
-        row = store.article(article_id)
-        return row["text"] if row else None
-
-    wanted = duplicate_map(articles(), text_of)
-    changed = {art: canon for art, canon in wanted.items() if current.get(art) != canon}
+    Incremental: only articles whose bands are not stored yet are hashed (on the build's engine) and
+    looked up in the stored bands; the pairs they confirm join the stored pairs, from which the groups
+    and their canonical copies are recomputed (they are few)."""
+    for bands in ctx.engine.map(batch_bands, corpus_io.unseen_articles(store)):
+        with corpus_io.transaction(store):
+            corpus_io.add_bands(store, bands)
+            pairs = corpus_io.band_candidates(store, [art for art, hashes in bands if hashes])
+            corpus_io.add_pairs(store, _confirmed(store, pairs))
+    confirmed = corpus_io.duplicate_pairs(store)
+    wanted: dict[str, str] = {}
+    for group in groups(confirmed):
+        facts = corpus_io.copy_facts(store, sorted(group))
+        ranked = [
+            Copy(f["id"], f["published"], f["published_time"], f["length"], f["uri"], f["start_line"])
+            for f in facts
+        ]
+        canonical = min(ranked, key=Copy.rank).id
+        wanted.update({c.id: canonical for c in ranked if c.id != canonical})
+    current = corpus_io.current_duplicates(store)
+    changed: dict[str, str | None] = {art: None for art in current if art not in wanted}
+    changed.update({art: canon for art, canon in wanted.items() if current.get(art) != canon})
     if changed:
         store.set_duplicates(changed)

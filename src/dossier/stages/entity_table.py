@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
-from dossier.ner.cluster import NewEntity, cluster, confidence, merge
+from dossier.ner.cluster import NewEntity, alike_pairs, blocks, cluster, confidence, merge
 from dossier.stages.entities import recogniser
+from dossier.store import corpus_io
 from dossier.store.sqlite import Store
 from dossier.vi.text import fold
 
@@ -33,18 +34,20 @@ def entity_rows(store: Store, ctx: Context) -> tuple[list[dict[str, Any]], dict[
     kb = recogniser(ctx).kb
     surfaces: dict[str, Counter[str]] = defaultdict(Counter)
     new: dict[str, NewEntity] = {}
-    for m in store.mention_rows():
-        surfaces[m["entity"]][m["text"]] += 1
+    # counted in the store, so that memory grows with the entities, not with the mentions
+    for m in corpus_io.mention_counts(store):
+        surfaces[m["entity"]][m["text"]] += m["n"]
         if m["entity"].startswith("ent-new-"):
             ent = new.setdefault(m["entity"], NewEntity(m["entity"], m["type"]))
             # a surname alone ("Lukin") is a surface form, not a name the entity goes by
             if m["method"] != "context":
-                ent.names[m["text"]] += 1
-            ent.confidences.append(float(m["confidence"]))
+                ent.names[m["text"]] += m["n"]
+            ent.confidences.extend([float(m["confidence"])] * m["n"])
     for ent in new.values():
         if not ent.names:
             ent.names.update(surfaces[ent.id])
-    mapping = cluster(list(new.values()))
+    entities = list(new.values())
+    mapping = cluster(entities, ctx.engine.map(alike_pairs, blocks(entities)))
     rows: list[dict[str, Any]] = []
     for entity_id in sorted(surfaces):
         kb_ent = kb.get(entity_id) if not entity_id.startswith("ent-new-") else None

@@ -110,5 +110,5 @@ def infer(article: Article, dated: list[dict[str, Any]], years: list[int]) -> An
 def redate(article: Article, anchor: Anchor) -> Article:
     """The article's times and event mentions resolved against an inferred anchor."""
     dates.annotate(article, anchor)
-    article.events = event_extract.extract(article, article_date=anchor.day.isoformat())
+    article.events = event_extract.extract(article, article_date=anchor.day.isoformat(), keep_undated=True)
     return article

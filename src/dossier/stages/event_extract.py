@@ -25,6 +25,7 @@ import yaml
 
 from dossier.models import Article, EventMention, Mention, Sentence, TimeExpr
 from dossier.timex.lexicon import alternation
+from dossier.timex.values import interval
 from dossier.vi.text import match_key
 
 SUMMARY_CHARS = 220
@@ -48,6 +49,11 @@ class Lexicon:
     visit_before_name: re.Pattern[str]
     subordinators: re.Pattern[str]
     sequence_subordinators: re.Pattern[str]
+    clause_openers: re.Pattern[str]
+    unjoinable: frozenset[str]
+    first_in_years: re.Pattern[str]
+    place_nouns: re.Pattern[str]
+    phrase_chars: int
 
 
 def _words(words: list[str]) -> re.Pattern[str]:
@@ -80,6 +86,22 @@ def lexicon() -> Lexicon:
         ),
         subordinators=_words(raw["subordinators"]),
         sequence_subordinators=_words(raw["sequence_subordinators"]),
+        clause_openers=_words(raw["subordinators"] + raw["clause_openers"]),
+        unjoinable=frozenset(raw["unjoinable"]),
+        first_in_years=re.compile(
+            r"(?<!\w)(?:"
+            + alternation([match_key(w) for w in raw["first_in_years"]["first"]])
+            + r")(?!\w)"
+            + r"[^.;:]{0,"
+            + str(int(raw["first_in_years"]["gap_chars"]))
+            + r"}?(?<!\w)(?:"
+            + alternation([match_key(w) for w in raw["first_in_years"]["since"]])
+            + r")\s+(\d{1,3})\s+năm(?!\s+(?:tới|nữa|sau))"
+        ),
+        phrase_chars=int(raw["phrase_chars"]),
+        place_nouns=re.compile(
+            r"(?<!\w)(?:" + alternation([match_key(w) for w in raw["place_nouns"]]) + r")\s+$"
+        ),
     )
 
 
@@ -109,6 +131,8 @@ def triggers(sentence: Sentence, mentions: list[Mention] | None = None) -> list[
         for m in pattern.finditer(key):
             if any(0 <= m.start() - end <= lx.modal_window for end in modal_ends):
                 continue
+            if lx.place_nouns.search(key, max(0, m.start() - 30), m.start()):
+                continue  # "một cơ sở phóng tên lửa": where launches happen, not a launch
             if not strong and any(0 <= start - m.end() <= _NOUN_MODAL_WINDOW for start in modal_starts):
                 continue  # "cuộc gặp có thể xảy ra": the noun's own verb is hypothetical
             found.append(Trigger(sentence.start + m.start(), sentence.start + m.end(), kind, strong))
@@ -216,9 +240,14 @@ def _news_of_the_day(article: Article, sentence: Sentence, kind: str) -> bool:
     return kind in _REPORTING and not lx.background.search(match_key(sentence.text))
 
 
-def extract(article: Article, article_date: str | None = None) -> list[EventMention]:
+def extract(
+    article: Article, article_date: str | None = None, keep_undated: bool = False
+) -> list[EventMention]:
     """The event mentions of ``article``, from its sentences, time expressions (``article.times``) and
-    entity mentions. ``article_date`` dates the news of the day (default: the publication date)."""
+    entity mentions. ``article_date`` dates the news of the day (default: the publication date).
+    With ``keep_undated``, a deed that nothing dates but that names a person (``chuyến thăm Triều Tiên
+    của Bộ trưởng Sergei Shoigu``) is kept too, with no date: merging may join it to the one dated
+    event it tells (:mod:`dossier.stages.event_join`)."""
     article_date = article_date if article_date is not None else article.published
     times = sorted(article.times, key=lambda t: t.start)
     out: list[EventMention] = []
@@ -236,11 +265,58 @@ def extract(article: Article, article_date: str | None = None) -> list[EventMent
         assigned = _assign(mentions, groups)
         for i, group in enumerate(groups):
             members = assigned.get(i, []) or _antecedent(mentions, group)
-            for kinds in _kinds(group):
+            for kinds in _kinds(group, sentence):
                 event = _event(article, sentence, group, kinds, members, governing, article_date)
+                if event is None and keep_undated and group.time is None:
+                    event = _undated(sentence, kinds, mentions)
                 if event is not None:
                     out.append(event)
+        previous = _previous(article, sentence, trigs, mentions, groups, article_date)
+        if previous is not None:
+            out.append(previous)
     return out
+
+
+def _previous(
+    article: Article,
+    sentence: Sentence,
+    trigs: list[Trigger],
+    mentions: list[Mention],
+    groups: list[_Group],
+    article_date: str | None,
+) -> EventMention | None:
+    """The earlier event that ``… chuyến công du đầu tiên tới Bình Nhưỡng … sau 24 năm`` recalls: one of
+    the same type N years before the event the sentence reports (dated by its own time, else by the
+    article), at year precision, with the sentence's participants. None when there is no such phrase,
+    no deed before it or nothing to count back from."""
+    lx = lexicon()
+    found = lx.first_in_years.search(match_key(sentence.text))
+    if found is None:
+        return None
+    at = sentence.start + found.start()
+    deeds = [t for t in trigs if t.type not in _REPORTING and t.type not in ("other",) and t.start <= at]
+    if not deeds:
+        return None
+    trig = max(deeds, key=lambda t: t.start)  # the deed the "first" speaks of: the nearest before it
+    group = next(g for g in groups if trig in g.triggers)
+    reference = group.time.value if group.time is not None else article_date
+    span = interval(reference) if reference else None
+    if span is None or span[0].year != span[1].year:
+        return None
+    people = _unique(m.entity_id for m in mentions if m.type in lx.participant_types)
+    places = _unique(m.entity_id for m in mentions if m.type in lx.place_types)
+    if not people:
+        return None
+    return EventMention(
+        sentence=sentence.index,
+        type=trig.type,
+        text=sentence.text,
+        date=f"{span[0].year - int(found.group(1)):04d}",
+        participants=people,
+        place=places[0] if places else None,
+        summary=_summary(sentence.text),
+        line=sentence.line,
+    )
 
 
 def _antecedent(mentions: list[Mention], group: _Group) -> list[Mention]:
@@ -249,12 +325,29 @@ def _antecedent(mentions: list[Mention], group: _Group) -> list[Mention]:
     return before[-1:]
 
 
-def _kinds(group: _Group) -> list[list[Trigger]]:
+def _kinds(group: _Group, sentence: Sentence) -> list[list[Trigger]]:
     """The triggers of a group split into what was done and what was said: a sentence such as
-    ``Blinken nói … chuyến công du của ông Putin`` reports a statement and a visit."""
+    ``Blinken nói … chuyến công du của ông Putin`` reports a statement and a visit. Deeds of different
+    types in different clauses are different events too: ``Hội đồng Bảo an áp đặt lệnh trừng phạt …
+    sau khi Bình Nhưỡng bắn thử tên lửa`` reports a sanction and, in its ``sau khi`` clause, a test."""
     speech = [t for t in group.triggers if t.type in _REPORTING]
     deeds = [t for t in group.triggers if t.type not in _REPORTING]
-    return [kinds for kinds in (deeds, speech) if kinds]
+    by_clause: dict[int, list[Trigger]] = defaultdict(list)
+    for trig in deeds:
+        by_clause[_clause_of(sentence, trig)].append(trig)
+    clauses = list(by_clause.values())
+    if len({frozenset(t.type for t in c) for c in clauses}) < 2:
+        clauses = [deeds]
+    return [kinds for kinds in (*clauses, speech) if kinds]
+
+
+def _clause_of(sentence: Sentence, trig: Trigger) -> int:
+    """Where the clause holding a trigger opens: the last clause-opening word before it with no comma
+    or semicolon between (a ``sau khi``, ``nhằm đáp trả`` clause), else -1 (the main clause)."""
+    key = match_key(article_slice(sentence, sentence.start, trig.start))
+    opens = [m.end() for m in lexicon().clause_openers.finditer(key)]
+    opens = [o for o in opens if not re.search(r"[,;:]", key[o:])]
+    return max(opens, default=-1)
 
 
 def _event(
@@ -289,6 +382,36 @@ def _event(
         date=date,
         date_end=date_end,
         participants=participants,
+        place=places[0] if places else None,
+        summary=_summary(sentence.text),
+        line=sentence.line,
+    )
+
+
+def _undated(sentence: Sentence, trigs: list[Trigger], mentions: list[Mention]) -> EventMention | None:
+    """An undated mention of a deed whose trigger is followed, in its own phrase, by a person: the
+    participants are the names of that phrase (``chuyến thăm Triều Tiên của Bộ trưởng Sergei Shoigu``),
+    not the sentence's, since nothing else ties them to this deed. None when there is no such phrase."""
+    lx = lexicon()
+    kind = min((t.type for t in trigs), key=lambda k: lx.priority[k])
+    if kind in lx.unjoinable:
+        return None
+    trig = min((t for t in trigs if t.type == kind), key=lambda t: t.start)
+    phrase = article_slice(sentence, trig.end, min(sentence.end, trig.end + lx.phrase_chars))
+    key = match_key(phrase)
+    stops = [m.start() for m in re.finditer(r"[,;:.!?()\[\]\"“”]", phrase)]
+    stops += [m.start() for m in lx.clause_openers.finditer(key)]
+    stops += [m.start() for m in lx.modal.finditer(key)]
+    end = trig.end + min(stops, default=len(phrase))
+    members = [m for m in mentions if trig.end <= m.start and m.end <= end]
+    if not any(m.type == "person" for m in members):
+        return None
+    places = _unique(m.entity_id for m in members if m.type in lx.place_types)
+    return EventMention(
+        sentence=sentence.index,
+        type=kind,
+        text=sentence.text,
+        participants=_unique(m.entity_id for m in members if m.type in lx.participant_types),
         place=places[0] if places else None,
         summary=_summary(sentence.text),
         line=sentence.line,

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from dossier.models import stable_id
@@ -46,11 +47,24 @@ def _speaker(participants: list[str], person_ids: set[str]) -> str | None:
     return persons[0] if persons else (participants[0] if participants else None)
 
 
+_interval = lru_cache(maxsize=65536)(interval)
+_granularity = lru_cache(maxsize=65536)(granularity_of)
+Bucket = tuple[str, int, int]  # (type, year, month): month 0 for a year or quarter; year 0 for wider
+
+
+def _bucket_of(kind: str, date_value: str) -> Bucket:
+    span = _interval(date_value)
+    assert span is not None
+    if span[0].year != span[1].year:
+        return kind, 0, 0
+    return kind, span[0].year, span[0].month if span[0].month == span[1].month else 0
+
+
 def dates_agree(a: str, b: str) -> bool:
-    x, y = interval(a), interval(b)
+    x, y = _interval(a), _interval(b)
     if x is None or y is None:
         return False
-    if granularity_of(a) == "day" and granularity_of(b) == "day":
+    if _granularity(a) == "day" and _granularity(b) == "day":
         return a == b
     return x[0] <= y[1] and y[0] <= x[1]
 
@@ -94,61 +108,93 @@ def shard_year(date_value: str) -> int | None:
 class Merger:
     """Event mentions of one type (or several) merged in :func:`order_key` order into clusters.
 
-    Clusters are indexed by type and the month (else year) their date lies in, so a mention is
-    compared with the clusters whose dates can agree with it, never with the whole timeline; a
-    cluster dated wider than a year (a decade) is compared with every mention of its type. Among
-    clusters that fit equally well the earliest made wins (``rank``: the order key of the mention
-    that made it), so merging shards gives what merging everything at once gives."""
+    A mention is compared only with clusters it could join: of its type, in a date bucket its date
+    can agree with (the month, else the year, a cluster's date lies in; decades and wider in one bucket
+    per type), and — since a mention must share a participant, a person when both name persons, and
+    for statements the speaker — found through indexes of the buckets by speaker, by person and by
+    participant. The indexes only narrow the search; :func:`_fits` decides, as before. Among clusters
+    that fit equally well the earliest made wins (``rank``: the order key of the mention that made it),
+    so merging shards gives what merging everything at once gives."""
 
     def __init__(self, person_ids: set[str]) -> None:
         self.person_ids = person_ids
         self.clusters: list[Cluster] = []
         self.ranks: list[tuple[Any, ...]] = []
-        self._by_month: dict[tuple[str, int, int], list[int]] = defaultdict(list)  # month 0: wider
-        self._wide: dict[str, list[int]] = defaultdict(list)
-        self._by_type: dict[str, list[int]] = defaultdict(list)
+        self._bucket: list[Bucket] = []
+        self._has_persons: list[bool] = []
+        self._by_speaker: dict[tuple[Bucket, str | None], list[int]] = defaultdict(list)
+        self._by_person: dict[tuple[Bucket, str], list[int]] = defaultdict(list)
+        self._by_part: dict[tuple[Bucket, str], list[int]] = defaultdict(list)
+        self._buckets_of_type: dict[str, set[Bucket]] = defaultdict(set)
 
     def adopt(self, other: Merger) -> None:
         """Take over the clusters another merger made (a shard merged on its own)."""
         for cluster, rank in zip(other.clusters, other.ranks, strict=True):
-            self._register(cluster, rank)
+            index = self._register(cluster, rank)
+            self._index(index, list(cluster.participants))
 
-    def _register(self, cluster: Cluster, rank: tuple[Any, ...]) -> None:
+    def _register(self, cluster: Cluster, rank: tuple[Any, ...]) -> int:
         index = len(self.clusters)
         self.clusters.append(cluster)
         self.ranks.append(rank)
-        self._by_type[cluster.type].append(index)
-        span = interval(cluster.date)
-        assert span is not None
-        if span[0].year != span[1].year:
-            self._wide[cluster.type].append(index)
-        else:
-            month = span[0].month if span[0].month == span[1].month else 0
-            self._by_month[(cluster.type, span[0].year, month)].append(index)
+        bucket = _bucket_of(cluster.type, cluster.date)
+        self._bucket.append(bucket)
+        self._has_persons.append(False)
+        self._buckets_of_type[cluster.type].add(bucket)
+        if cluster.type in _SPEECH:
+            self._by_speaker[(bucket, cluster.speaker)].append(index)
+        return index
 
-    def _candidates(self, mention: dict[str, Any]) -> list[int]:
-        kind = mention["type"]
-        span = interval(mention["date"])
+    def _index(self, index: int, new_participants: list[str]) -> None:
+        bucket = self._bucket[index]
+        for p in new_participants:
+            self._by_part[(bucket, p)].append(index)
+            if p in self.person_ids:
+                self._by_person[(bucket, p)].append(index)
+                self._has_persons[index] = True
+
+    def _buckets(self, kind: str, date_value: str) -> list[Bucket]:
+        span = _interval(date_value)
         assert span is not None
         if span[1].year - span[0].year > 20:
-            return self._by_type.get(kind, [])
-        found = list(self._wide.get(kind, []))
+            return sorted(self._buckets_of_type.get(kind, ()), key=str)
+        found: list[Bucket] = [(kind, 0, 0)]  # the clusters dated wider than a year
         for year in range(span[0].year, span[1].year + 1):
-            found.extend(self._by_month.get((kind, year, 0), []))
+            found.append((kind, year, 0))
             first = span[0].month if year == span[0].year else 1
             last = span[1].month if year == span[1].year else 12
-            for month in range(first, last + 1):
-                found.extend(self._by_month.get((kind, year, month), []))
+            found.extend((kind, year, month) for month in range(first, last + 1))
+        return found
+
+    def _candidates(self, mention: dict[str, Any]) -> set[int]:
+        buckets = self._buckets(mention["type"], mention["date"])
+        found: set[int] = set()
+        if mention["type"] in _SPEECH:
+            speaker = _speaker(mention["participants"], self.person_ids)
+            for b in buckets:
+                found.update(self._by_speaker.get((b, speaker), ()))
+            return found
+        parts = set(mention["participants"])
+        persons = parts & self.person_ids
+        for b in buckets:
+            if persons:
+                for p in persons:
+                    found.update(self._by_person.get((b, p), ()))
+                for q in parts:
+                    found.update(i for i in self._by_part.get((b, q), ()) if not self._has_persons[i])
+            else:
+                for q in parts:
+                    found.update(self._by_part.get((b, q), ()))
         return found
 
     def add(self, mention: dict[str, Any]) -> None:
-        best, best_rank, chosen = 0, None, None
+        best, best_rank, chosen = 0, None, -1
         for i in self._candidates(mention):
             score = _fits(mention, self.clusters[i], self.person_ids)
             if score and (score > best or (score == best and self.ranks[i] < best_rank)):  # type: ignore[operator]
-                best, best_rank, chosen = score, self.ranks[i], self.clusters[i]
-        if chosen is None:
-            chosen = Cluster(
+                best, best_rank, chosen = score, self.ranks[i], i
+        if chosen < 0:
+            cluster = Cluster(
                 type=mention["type"],
                 date=mention["date"],
                 date_end=mention.get("date_end"),
@@ -156,14 +202,17 @@ class Merger:
                 summary=mention.get("summary") or mention["text"],
                 kinds=other_kinds(mention["text"]) if mention["type"] == "other" else set(),
             )
-            self._register(chosen, order_key(mention))
-        chosen.participants.update(mention["participants"])
+            chosen = self._register(cluster, order_key(mention))
+        cluster = self.clusters[chosen]
+        fresh = [p for p in dict.fromkeys(mention["participants"]) if p not in cluster.participants]
+        cluster.participants.update(mention["participants"])
+        self._index(chosen, fresh)
         if mention.get("place"):
-            chosen.places[mention["place"]] += 1
+            cluster.places[mention["place"]] += 1
         where = (mention["article"], mention["line"])
-        if where not in chosen.cited:
-            chosen.cited.add(where)
-            chosen.evidence.append({"article": where[0], "line": where[1], "text": mention["text"]})
+        if where not in cluster.cited:
+            cluster.cited.add(where)
+            cluster.evidence.append({"article": where[0], "line": where[1], "text": mention["text"]})
 
     def events(self, clusters: list[int] | None = None) -> list[dict[str, Any]]:
         """The timeline events of the clusters (all, or those listed), in timeline order."""

@@ -5,7 +5,8 @@
 * Corpus stage: :func:`run_corpus` dates the undated articles that share events with dated ones
   (:mod:`dossier.stages.event_anchor`), then merges the event mentions of every canonical article
   (duplicates never add evidence) into timeline events (:mod:`dossier.stages.event_merge`), stored
-  with ``Store.replace_events``.
+  with ``Store.replace_events``; then joins the undated mentions that fit one dated event to it
+  (:mod:`dossier.stages.event_join`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from dossier.models import Article
-from dossier.stages import event_anchor, event_extract, event_shards
+from dossier.stages import event_anchor, event_extract, event_join, event_shards
 from dossier.store import corpus_io
 from dossier.store.sqlite import Store
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 
 def run(article: Article, ctx: Context) -> Article:
-    article.events = event_extract.extract(article)
+    article.events = event_extract.extract(article, keep_undated=True)
     return article
 
 
@@ -48,9 +49,9 @@ def _redate_undated(
 def run_corpus(store: Store, ctx: Context) -> None:
     """Recompute the timeline from the stored event mentions of the canonical articles, shard by shard
     (:mod:`dossier.stages.event_shards`), on the build's engine."""
-    undated = [a for a in store.articles() if not a["published"] and not a.get("duplicate_of")]
-    if undated:
+    if corpus_io.has_undated(store):
         articles = [a for a in store.articles() if not a.get("duplicate_of")]
+        undated = [a for a in articles if not a["published"]]
         mention_rows = store.mention_rows()
         by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for m in mention_rows:
@@ -63,3 +64,4 @@ def run_corpus(store: Store, ctx: Context) -> None:
     persons = corpus_io.person_ids(store)
     batches = ctx.engine.map(event_shards.shard_events, event_shards.shard_rows(store, shards), persons)
     corpus_io.write_events(store, batches)
+    event_join.run(store)

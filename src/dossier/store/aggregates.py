@@ -22,7 +22,8 @@ def entity_names(store: Store) -> dict[str, dict[str, Any]]:
     for row in store.conn.execute("SELECT id, name, type FROM entities"):
         out[row["id"]] = {"id": row["id"], "name": row["name"], "type": row["type"], "mentions": 0}
     rows = store.conn.execute(
-        "SELECT entity_id, type, MAX(name) AS name, COUNT(*) AS n FROM mentions GROUP BY entity_id"
+        "SELECT entity_id, MIN(type) AS type, MAX(name) AS name, COUNT(*) AS n FROM mentions"
+        " GROUP BY entity_id"
     ).fetchall()
     for row in rows:
         ent = out.get(row["entity_id"])

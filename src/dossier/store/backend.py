@@ -7,6 +7,7 @@ The store writes portable SQL with ``?`` placeholders; the PostgreSQL backend tu
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -15,30 +16,56 @@ from typing import Any
 from dossier.errors import DossierError
 
 
-class Row(dict[str, Any]):
-    """A result row: ``row["id"]`` and ``row[0]`` both work."""
+class Row:
+    """A result row that behaves as :class:`sqlite3.Row` does on both backends: ``row["id"]`` and
+    ``row[0]`` both work, iterating and unpacking give the values, and ``dict(row)`` the columns."""
 
-    def __init__(self, names: Sequence[str], values: Sequence[Any]) -> None:
-        super().__init__(zip(names, values, strict=True))
+    __slots__ = ("_names", "_values", "_index")
+
+    def __init__(
+        self, names: Sequence[str], values: Sequence[Any], index: dict[str, int] | None = None
+    ) -> None:
+        self._names = names
         self._values = tuple(values)
+        self._index = index if index is not None else {n: i for i, n in enumerate(names)}
 
-    def __getitem__(self, key: str | int) -> Any:  # type: ignore[override]
-        if isinstance(key, int):
-            return self._values[key]
-        return super().__getitem__(key)
+    def __getitem__(self, key: str | int) -> Any:
+        if isinstance(key, str):
+            return self._values[self._index[key]]
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def keys(self) -> list[str]:
+        return list(self._names)
+
+    def __eq__(self, other: object) -> bool:
+        return tuple(self) == tuple(other) if isinstance(other, Row | tuple) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._values)
+
+    def __repr__(self) -> str:
+        return f"Row({dict(zip(self._names, self._values, strict=True))!r})"
 
 
 class Result:
     """The rows of one statement, iterated once."""
 
-    def __init__(self, cursor: Any) -> None:
+    def __init__(self, cursor: Any, lastrowid: int | None = None) -> None:
         self._cursor = cursor
         desc = cursor.description
         self._names = [d[0] for d in desc] if desc else []
+        self.lastrowid = lastrowid if lastrowid is not None else getattr(cursor, "lastrowid", None)
 
     def __iter__(self) -> Iterator[Row]:
+        index = {n: i for i, n in enumerate(self._names)}
         for values in self._cursor:
-            yield Row(self._names, values)
+            yield Row(self._names, values, index)
 
     def fetchone(self) -> Row | None:
         values = self._cursor.fetchone()
@@ -109,10 +136,19 @@ class PostgresBackend(Backend):
 
     @staticmethod
     def _sql(sql: str) -> str:
-        return sql.replace("%", "%%").replace("?", "%s")
+        if sql.strip().upper() == "BEGIN IMMEDIATE":  # SQLite's "take the write lock now"
+            return "BEGIN"
+        return sqlite_null_order(sql).replace("%", "%%").replace("?", "%s")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
-        return Result(self.raw.execute(self._sql(sql), params))  # type: ignore[arg-type]
+        text = self._sql(sql)
+        # an insert into a table with a generated id says which id it got, as SQLite's lastrowid does
+        returning = text.lstrip().upper().startswith(_RETURNING_ID) and "RETURNING" not in text.upper()
+        cursor = self.raw.execute(text + " RETURNING id" if returning else text, params)  # type: ignore[arg-type]
+        if returning:
+            row = cursor.fetchone()
+            return Result(cursor, lastrowid=row[0] if row else None)
+        return Result(cursor)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         rows = list(rows)
@@ -127,6 +163,66 @@ class PostgresBackend(Backend):
         self.raw.close()
 
 
+_ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"\b(LIMIT|OFFSET|FETCH|FOR)\b", re.IGNORECASE)
+
+
+def sqlite_null_order(sql: str) -> str:
+    """``sql`` with every ORDER BY key sorting NULLs as SQLite does (first ascending, last descending),
+    so that both backends list rows in one order. Keys that say NULLS already are left alone."""
+    out, pos = [], 0
+    for m in _ORDER_BY.finditer(sql):
+        if m.start() < pos:
+            continue
+        out.append(sql[pos : m.end()])
+        i, depth, keys, start = m.end(), 0, [], m.end()
+        while i < len(sql):
+            ch = sql[i]
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif ch == "," and depth == 0:
+                keys.append(sql[start:i])
+                start = i + 1
+            elif depth == 0 and _CLAUSE_END.match(sql, i) and sql[i - 1].isspace():
+                break
+            i += 1
+        keys.append(sql[start:i])
+        fixed = []
+        for key in keys:
+            body = key.rstrip()
+            tail = key[len(body) :]
+            upper = body.upper()
+            if "NULLS" not in upper:
+                body += " NULLS LAST" if upper.endswith("DESC") else " NULLS FIRST"
+            fixed.append(body + tail)
+        out.append(",".join(fixed))
+        pos = i
+    out.append(sql[pos:])
+    return "".join(out)
+
+
+_RETURNING_ID = ("INSERT INTO SEARCH_MAP ",)  # tables whose id the database generates
+
+
+def is_database_url(target: str | Path) -> bool:
+    """Whether a store location names a PostgreSQL database rather than a SQLite file. A URL that went
+    through ``Path`` (``postgresql:/u@h/db``, one slash lost) still counts."""
+    return str(target).startswith(("postgresql:/", "postgres:/"))
+
+
+def normalise(target: str | Path) -> str:
+    """The store location as a string: a PostgreSQL URL with its ``//`` restored, else the path."""
+    text = str(target)
+    for scheme in ("postgresql:", "postgres:"):
+        if text.startswith(scheme + "/") and not text.startswith(scheme + "//"):
+            return scheme + "//" + text[len(scheme) + 1 :]
+    return text
+
+
 def _redact(dsn: str) -> str:
     """A DSN without its password, for messages."""
     if "@" in dsn and "://" in dsn:
@@ -138,7 +234,7 @@ def _redact(dsn: str) -> str:
 
 def connect(target: str | Path) -> Backend:
     """The backend for a store location: a ``postgresql://`` URL or a SQLite file path."""
-    text = str(target)
-    if text.startswith(("postgresql://", "postgres://")):
+    text = normalise(target)
+    if is_database_url(text):
         return PostgresBackend(text)
     return SqliteBackend(Path(target))

@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from dossier.errors import DossierError
+from dossier.store.backend import is_database_url
+from dossier.store.pg_lock import pg_build_lock
 
 try:
     import fcntl
@@ -40,6 +42,10 @@ def _holder(fd: int) -> str:
 def build_lock(db: Path) -> Iterator[None]:
     """Hold the build lock of the store at ``db`` for the duration; raise E036 when another process
     holds it. An in-memory store needs no lock."""
+    if is_database_url(str(db)):  # PostgreSQL: an advisory lock on the server
+        with pg_build_lock(str(db)):
+            yield
+        return
     if fcntl is None or str(db) == ":memory:":
         yield
         return

@@ -5,6 +5,8 @@ A migration is never edited once released; a change to the schema is a new migra
 
 from __future__ import annotations
 
+import re
+
 MIGRATIONS: list[tuple[str, str]] = [
     (
         "0001_sources_articles_sentences",
@@ -215,4 +217,96 @@ MIGRATIONS: list[tuple[str, str]] = [
         )
         """,
     ),
+    (
+        "0005_scale_keys",
+        # Keys the corpus stages shard by, kept so that a rebuild only works on what is new:
+        # dedup_bands holds each article's MinHash LSH band hashes (candidate copies share one),
+        # dedup_seen the articles whose bands are in (a short one has none), dedup_pairs the confirmed
+        # near-verbatim pairs; the index on event_mentions serves merging by type and date.
+        """
+        CREATE TABLE dedup_bands (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            band INTEGER NOT NULL,
+            hash BIGINT NOT NULL
+        );
+        CREATE INDEX dedup_bands_key ON dedup_bands(band, hash);
+        CREATE INDEX dedup_bands_article ON dedup_bands(article_id);
+        CREATE TABLE dedup_seen (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE
+        );
+        CREATE TABLE dedup_pairs (
+            earlier TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            later TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            PRIMARY KEY (earlier, later)
+        );
+        CREATE INDEX dedup_pairs_later ON dedup_pairs(later);
+        CREATE INDEX event_mentions_type_date ON event_mentions(type, date)
+        """,
+    ),
+    (
+        "0006_evidence_order",
+        # Evidence is read in the order it was written (the first is the sentence that first told the
+        # event). SQLite keeps that order in the rowid; PostgreSQL gets a sequence column (its variant
+        # below), so both list evidence alike. Nothing to do on SQLite.
+        "",
+    ),
 ]
+
+# Where PostgreSQL needs other DDL than SQLite: full-text search is a tsvector column (over the same
+# folded text, so it is as insensitive to diacritics, tone placement and case) with a GIN index instead
+# of an FTS5 table; the tables keep the column names (``rowid`` included) that the indexing code writes.
+POSTGRES_VARIANTS: dict[str, str] = {
+    "0003_search_index": """
+        DROP TABLE IF EXISTS search_articles;
+        DROP TABLE IF EXISTS search_sentences;
+        DROP TABLE IF EXISTS search_map;
+        CREATE TABLE search_map (
+            id BIGSERIAL PRIMARY KEY,
+            article_id TEXT NOT NULL UNIQUE,
+            published TEXT
+        );
+        CREATE TABLE search_articles (
+            rowid BIGINT PRIMARY KEY,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            title_exact TEXT NOT NULL,
+            body_exact TEXT NOT NULL,
+            meta TEXT NOT NULL,
+            tsv tsvector GENERATED ALWAYS AS (
+                setweight(to_tsvector('simple', title), 'A') || to_tsvector('simple', body)
+                || to_tsvector('simple', meta)
+            ) STORED,
+            tsv_exact tsvector GENERATED ALWAYS AS (
+                setweight(to_tsvector('simple', title_exact), 'A') || to_tsvector('simple', body_exact)
+            ) STORED
+        );
+        CREATE INDEX search_articles_tsv ON search_articles USING GIN (tsv);
+        CREATE TABLE search_sentences (
+            rowid BIGINT PRIMARY KEY,
+            text TEXT NOT NULL,
+            text_exact TEXT NOT NULL,
+            tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED,
+            tsv_exact tsvector GENERATED ALWAYS AS (to_tsvector('simple', text_exact)) STORED
+        );
+        CREATE INDEX search_sentences_tsv ON search_sentences USING GIN (tsv);
+        CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet)
+        """,
+    "0006_evidence_order": """
+        ALTER TABLE event_evidence ADD COLUMN seq BIGSERIAL;
+        ALTER TABLE claim_evidence ADD COLUMN seq BIGSERIAL
+        """,
+}
+
+# The column that holds the order rows were written in, per dialect.
+INSERTION_ORDER = {"sqlite": "rowid", "postgresql": "seq"}
+
+
+def ddl_for(name: str, ddl: str, dialect: str) -> str:
+    """The DDL of migration ``name`` for a database dialect (``sqlite`` or ``postgresql``)."""
+    if dialect != "postgresql":
+        return ddl
+    if name in POSTGRES_VARIANTS:
+        return POSTGRES_VARIANTS[name]
+    # SQLite's REAL is 8 bytes; PostgreSQL's is 4 (confidences would come back as 0.8500000238)
+    return re.sub(r"\bREAL\b", "DOUBLE PRECISION", ddl)
+

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from dossier.errors import DossierError
+from dossier.store import search_pg
 from dossier.store.search_index import SENTENCE_SLOTS, ensure_index, fast_fold, token
 from dossier.store.search_query import Query, highlight, parse, score_sentence
 from dossier.vi.text import fold
@@ -184,8 +185,7 @@ def _plan(conn: sqlite3.Connection, filters: Filters) -> _FilterPlan:
         terms.append("(" + " OR ".join(token("e", i) for i in ids) + ")")
     if filters.outlet:
         outlet = token("o", fast_fold(filters.outlet.strip()))
-        found = conn.execute("SELECT 1 FROM search_articles WHERE search_articles MATCH ? LIMIT 1", (outlet,))
-        if found.fetchone() is None:
+        if not _index_has(conn, outlet):
             raise DossierError(
                 "E041", name="outlet", value=filters.outlet, reason="no article from this outlet"
             )
@@ -224,6 +224,22 @@ def _plan(conn: sqlite3.Connection, filters: Filters) -> _FilterPlan:
     # the tokens are unlike any word, so no column filter is needed (and FTS5 is faster without one)
     meta = "(" + " AND ".join(terms) + ")" if terms else None
     return _FilterPlan(meta, check)
+
+
+def _index_has(conn: Any, token: str) -> bool:
+    """Whether some indexed article carries the filter token."""
+    if conn.dialect == "postgresql":
+        return search_pg.has_token(conn, token)
+    found = conn.execute("SELECT 1 FROM search_articles WHERE search_articles MATCH ? LIMIT 1", (token,))
+    return found.fetchone() is not None
+
+
+def _meta_keys(conn: Any, meta: str) -> list[int]:
+    """The keys of the indexed articles whose filter tokens satisfy ``meta``."""
+    if conn.dialect == "postgresql":
+        return search_pg.meta_keys(conn, meta)
+    rows = conn.execute("SELECT rowid FROM search_articles WHERE search_articles MATCH ?", (meta,))
+    return [r[0] for r in rows]
 
 
 # -- search --------------------------------------------------------------------------------------------
@@ -294,6 +310,8 @@ def search(
         if not filters.active():
             raise DossierError("E040", query=query or "", reason="there is no word to search for")
         return _list_filtered(conn, plan, filters, limit, offset, started)
+    if conn.dialect == "postgresql":
+        return search_pg.search(store, query, filters, limit, offset, started)
     parsed = parse(query)
     expr = parsed.fts(_ARTICLE_EXACT)
     match = f"({expr}) AND {plan.meta}" if plan.meta else expr
@@ -390,13 +408,7 @@ def _list_filtered(
 ) -> Results:
     """The filtered articles, newest first (no words to match)."""
     if plan.meta:
-        keys = [
-            r[0]
-            for r in conn.execute(
-                "SELECT rowid FROM search_articles WHERE search_articles MATCH ?", (plan.meta,)
-            )
-        ]
-        dates = _dates_of(conn, keys)
+        dates = _dates_of(conn, _meta_keys(conn, plan.meta))
     else:
         dates = dict(conn.execute("SELECT id, published FROM search_map").fetchall())
     kept = [k for k in dates if _in_period(dates[k], filters)]
@@ -479,28 +491,26 @@ def search_sentences(
     allowed: set[int] | None = None
     if filters.active():
         if plan.meta:
-            keys = [
-                r[0]
-                for r in conn.execute(
-                    "SELECT rowid FROM search_articles WHERE search_articles MATCH ?", (plan.meta,)
-                )
-            ]
-            dates = _dates_of(conn, keys)
+            dates = _dates_of(conn, _meta_keys(conn, plan.meta))
         else:
             dates = dict(conn.execute("SELECT id, published FROM search_map").fetchall())
         allowed = {k for k, d in dates.items() if _in_period(d, filters)}
     fts = parsed.any_fts if any_word and parsed.any_fts else parsed.fts(_SENTENCE_EXACT)
     want = _limit(limit)
-    rows = _run(
-        conn,
-        parsed,
-        "SELECT rowid AS rid, text AS folded, bm25(search_sentences, 1.0, 1.0) AS score FROM search_sentences"
-        " WHERE search_sentences MATCH ? ORDER BY score LIMIT ?",
-        [fts, want if allowed is None else max(want * 20, 1000)],
-    )
+    n = want if allowed is None else max(want * 20, 1000)
+    if conn.dialect == "postgresql":
+        rows = search_pg.sentence_rows(conn, query, fts, n)
+    else:
+        rows = _run(
+            conn,
+            parsed,
+            "SELECT rowid AS rid, text AS folded, bm25(search_sentences, 1.0, 1.0) AS score"
+            " FROM search_sentences WHERE search_sentences MATCH ? ORDER BY score LIMIT ?",
+            [fts, n],
+        )
     hits: list[SentenceHit] = []
     for r in rows:
-        key, idx = divmod(r["rid"], SENTENCE_SLOTS)
+        key, idx = divmod(r[0], SENTENCE_SLOTS)
         if allowed is not None and key not in allowed:
             continue
         s = conn.execute(
@@ -517,8 +527,8 @@ def search_sentences(
                 idx=idx,
                 line=s["line"],
                 text=s["text"],
-                segments=highlight(s["text"], r["folded"], parsed),
-                score=round(-float(r["score"]), 4),
+                segments=highlight(s["text"], r[1], parsed),
+                score=round(-float(r[2]), 4),
                 title=s["title"],
                 source_uri=s["uri"],
                 published=s["published"],

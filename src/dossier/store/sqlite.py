@@ -7,16 +7,15 @@ store as it was before that source. Reads return plain dicts shaped like the exp
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from dossier.errors import DossierError
 from dossier.models import Article, EventMention, ProcessedSource, TimeExpr, stable_id
 from dossier.store import search_index
-from dossier.store.schema import MIGRATIONS
+from dossier.store.backend import connect, normalise
+from dossier.store.schema import INSERTION_ORDER, MIGRATIONS, ddl_for
 
 _COUNT_QUERIES = {
     "sources": "SELECT COUNT(*) FROM sources WHERE status != 'superseded'",
@@ -45,16 +44,16 @@ def _now() -> str:
 
 
 class Store:
+    """The store on one of two backends (:mod:`dossier.store.backend`): a SQLite file (the default) or
+    a PostgreSQL database (``postgresql://…``). The SQL is the same on both (``?`` placeholders); only
+    some DDL differs (:func:`dossier.store.schema.ddl_for`)."""
+
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        try:
-            self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise DossierError("E009", path=self.path, reason=exc) from exc
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
+        target = normalise(path)
+        self.conn: Any = connect(target)
+        self.dialect = self.conn.dialect
+        # a file path for SQLite (its lock and WAL files sit beside it); the URL for PostgreSQL
+        self.path: Any = Path(path) if self.dialect == "sqlite" else target
         self._migrate()
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -76,12 +75,12 @@ class Store:
                 continue
             c.execute("BEGIN IMMEDIATE")
             try:
-                for statement in ddl.split(";"):
+                for statement in ddl_for(name, ddl, self.dialect).split(";"):
                     if statement.strip():
                         c.execute(statement)
                 c.execute("INSERT INTO _migrations VALUES (?, ?)", (name, _now()))
                 c.execute("COMMIT")
-            except sqlite3.Error:
+            except Exception:
                 c.execute("ROLLBACK")
                 raise
 
@@ -418,7 +417,11 @@ class Store:
         if value is None:
             self.conn.execute("DELETE FROM build_state WHERE key = ?", (key,))
         else:
-            self.conn.execute("INSERT OR REPLACE INTO build_state (key, value) VALUES (?, ?)", (key, value))
+            self.conn.execute(
+                "INSERT INTO build_state (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
 
     def build_state(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM build_state WHERE key = ?", (key,)).fetchone()
@@ -436,7 +439,11 @@ class Store:
         row = self.conn.execute("SELECT text FROM sources WHERE id = ?", (source_id,)).fetchone()
         return row["text"].split("\n") if row and row["text"] is not None else []
 
-    def _article(self, row: sqlite3.Row) -> dict[str, Any]:
+    def _group_concat(self, expr: str) -> str:
+        """SQL joining ``expr`` over a group with commas, in this store's dialect."""
+        return f"GROUP_CONCAT({expr})" if self.dialect == "sqlite" else f"STRING_AGG({expr}, ',')"
+
+    def _article(self, row: Any) -> dict[str, Any]:
         art = dict(row)
         art["authors"] = json.loads(art["authors"])
         art["contributors"] = json.loads(art["contributors"])
@@ -473,7 +480,8 @@ class Store:
             ent = dict(r)
             ent["aliases"] = json.loads(ent["aliases"])
             ids = self.conn.execute(
-                "SELECT COUNT(*), GROUP_CONCAT(DISTINCT article_id) FROM mentions WHERE entity_id = ?",
+                f"SELECT COUNT(*), {self._group_concat('DISTINCT article_id')} FROM mentions"
+                " WHERE entity_id = ?",
                 (ent["id"],),
             ).fetchone()
             ent["mention_count"] = ids[0]
@@ -503,7 +511,8 @@ class Store:
             evt["evidence"] = [
                 dict(e)
                 for e in self.conn.execute(
-                    "SELECT article_id AS article, line, text FROM event_evidence WHERE event_id = ?",
+                    "SELECT article_id AS article, line, text FROM event_evidence WHERE event_id = ?"
+                    f" ORDER BY {INSERTION_ORDER[self.dialect]}",
                     (evt["id"],),
                 )
             ]
@@ -545,7 +554,8 @@ class Store:
             clm["evidence"] = [
                 dict(e)
                 for e in self.conn.execute(
-                    "SELECT article_id AS article, line, text, stance FROM claim_evidence WHERE claim_id = ?",
+                    "SELECT article_id AS article, line, text, stance FROM claim_evidence WHERE claim_id = ?"
+                    f" ORDER BY {INSERTION_ORDER[self.dialect]}",
                     (clm["id"],),
                 )
             ]

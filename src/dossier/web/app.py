@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from dossier import __version__
 from dossier.errors import DossierError
+from dossier.store.backend import is_database_url
 from dossier.store.search import Filters
 from dossier.store.sqlite import Store
 from dossier.web import charts, data, reader
@@ -88,7 +89,7 @@ class _Stores(threading.local):
 def create_app(db: Path | str) -> FastAPI:
     """The explorer over the store at ``db`` (which must exist)."""
     db = Path(db)
-    if not db.exists():
+    if not is_database_url(db) and not db.exists():
         raise DossierError("E011", path=db)
     app = FastAPI(
         title="dossier explorer API",

@@ -59,6 +59,8 @@ def _version(store: Store) -> tuple[int, ...]:
 
 def cached(store: Store, name: str, compute: Callable[[], T]) -> T:
     """``compute()``, remembered until the store changes (for summaries over the whole store)."""
+    if store.dialect != "sqlite":  # no file whose changes tell when to recompute: always compute
+        return compute()
     key = (str(store.path.resolve()), name, _version(store))
     if key not in _CACHE:
         if len(_CACHE) > 64:

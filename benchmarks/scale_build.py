@@ -1,0 +1,392 @@
+"""How the whole build scales: throughput per stage, peak memory, store size and query latency at
+N = 1k, 10k … generated articles of ~4,000 characters, with the anchors measured in the same run.
+
+For each N, ``generate_corpus.py`` writes N articles (16–32 real sentences each, recombined from
+``examples/corpus``, with planted near-verbatim duplicates and dated events) as compilation captures;
+then one child process builds them with ``dossier.pipeline.build`` into a fresh SQLite store on one
+core, timing every stage, and reports its peak RSS, the store's size, and the latency of searches
+(``dossier.store.search.search``, top 20 with snippets) and of timeline queries
+(``dossier.timeline.timeline``, whole and filtered by entity and period). Anchors, on articles of the
+same corpus, in the same run: trafilatura on each article rendered as an HTML page, underthesea's
+word segmentation and NER (the ``[bench]`` extra), and dateparser's ``search_dates`` over the text.
+With ``--ray`` the largest N is also built with ``--engine ray`` on 1 and 2 workers and its JSON
+export compared with the local build's.
+
+Usage::
+
+    python benchmarks/scale_build.py [--sizes 1000 10000] [--ray] [--out BENCHMARKS.md]
+
+Results: ``BENCHMARKS.md`` (a table, the command and the machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import platform
+import resource
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "benchmarks" / ".cache"
+DEFAULT_OUT = ROOT / "BENCHMARKS.md"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+SENTENCES = (16, 32)  # ~4,000 characters per article
+PER_FILE = 20
+
+
+def corpus_dir(n: int, seed: int) -> Path:
+    """The captures of n generated articles, written once and kept in the benchmark cache."""
+    out = CACHE / f"scale-{n}-{seed}"
+    if not (out / "truth.json").exists():
+        cmd = [sys.executable, str(ROOT / "benchmarks" / "generate_corpus.py"), str(n), str(out)]
+        cmd += ["--seed", str(seed), "--per-file", str(PER_FILE), "--sentences", *map(str, SENTENCES)]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return out
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- the build, in a child process ---------------------------------------------------------------------
+def _timed(fn: Callable[..., Any], name: str, cpu: dict[str, float]) -> Callable[..., Any]:
+    def run(*args: Any, **kwargs: Any) -> Any:
+        t0 = time.process_time()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            cpu[name] += time.process_time() - t0
+
+    return run
+
+
+def child_build(corpus: Path, db: Path, engine: str, workers: int, queries: int) -> dict[str, Any]:
+    """Build ``corpus`` into ``db`` and measure; what the parent reads as JSON."""
+    from dossier import pipeline
+    from dossier.engine import make_engine
+    from dossier.stages import decode, entities, extract
+    from dossier.store.sqlite import Store
+
+    cpu: dict[str, float] = defaultdict(float)
+    if engine == "local":  # stage timings are only seen in this process
+        decode.decode = _timed(decode.decode, "decode", cpu)  # type: ignore[assignment]
+        extract.extract = _timed(extract.extract, "extract", cpu)  # type: ignore[assignment]
+        for stages, kind in ((pipeline.ARTICLE_STAGES, "article"), (pipeline.CORPUS_STAGES, "corpus")):
+            for i, st in enumerate(stages):
+                stages[i] = pipeline.Stage(st.name, st.what, _timed(st.run, f"{kind}:{st.name}", cpu))
+        Store.save = _timed(Store.save, "store.save", cpu)  # type: ignore[method-assign]
+    ctx = pipeline.Context(engine=make_engine(engine, workers=workers))
+    entities.recogniser(ctx)  # the knowledge base and model, loaded before the clock starts
+    rss_loaded = rss_mb()
+    store = Store(db)
+    t0, c0 = time.perf_counter(), time.process_time()
+    report = pipeline.build([str(corpus)], store, ctx=ctx)
+    wall, proc_cpu = time.perf_counter() - t0, time.process_time() - c0
+    rss_build = rss_mb()  # the build's own peak, before the queries below read whole tables
+    ctx.engine.close()
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    size = sum(p.stat().st_size for p in db.parent.glob(db.name + "*") if p.is_file())
+    out: dict[str, Any] = {
+        "articles": report.articles,
+        "failed": len(report.failed),
+        "wall": wall,
+        "cpu": proc_cpu,
+        "stages": dict(cpu),
+        "rss_loaded_mb": rss_loaded,
+        "rss_build_mb": rss_build,
+        "store_bytes": size,
+        "counts": store.counts(),
+    }
+    if queries:
+        out.update(query_latency(store, queries))
+    out["rss_peak_mb"] = rss_mb()
+    store.close()
+    return out
+
+
+def query_latency(store: Any, n: int) -> dict[str, Any]:
+    """p50/p95 milliseconds of searches and timeline queries on the built store."""
+    import search_latency
+
+    from dossier.store.search import search
+    from dossier.timeline import timeline
+
+    mix = search_latency.query_mix(n, seed=7)
+    times = []
+    for _kind, query, filters in mix:
+        t0 = time.perf_counter()
+        search(store, query, filters)
+        times.append((time.perf_counter() - t0) * 1000)
+    entity_rows = store.conn.execute(
+        "SELECT entity_id, COUNT(*) AS n FROM mentions GROUP BY entity_id ORDER BY n DESC LIMIT 10"
+    ).fetchall()
+    names = [r[0] for r in entity_rows]
+    tl_all, tl_filtered = [], []
+    for i in range(5):
+        t0 = time.perf_counter()
+        timeline(store)
+        tl_all.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        timeline(
+            store, entity=names[i % len(names)] if names else None, date_from="2023-01", date_to="2023-06"
+        )
+        tl_filtered.append((time.perf_counter() - t0) * 1000)
+    return {
+        "search_ms": (statistics.median(times), percentile(times, 0.95), len(times)),
+        "timeline_all_ms": statistics.median(tl_all),
+        "timeline_filtered_ms": statistics.median(tl_filtered),
+    }
+
+
+# -- anchors ---------------------------------------------------------------------------------------------
+def sample_articles(corpus: Path, k: int) -> list[dict[str, Any]]:
+    """The first k generated articles of a corpus, re-generated (same seed) as title + paragraphs."""
+    import generate_corpus
+
+    truth = json.loads((corpus / "truth.json").read_text(encoding="utf-8"))
+    made = generate_corpus.generate(min(k, truth["articles"]), seed=truth["seed"], sentences=SENTENCES)
+    return [{"title": a.title, "outlet": a.outlet, "paragraphs": a.paragraphs} for a in made.articles]
+
+
+def as_html(art: dict[str, Any]) -> str:
+    esc = html.escape
+    paras = "".join(f"<p>{esc(p)}</p>" for p in art["paragraphs"])
+    return (
+        f"<html><head><meta charset='utf-8'><title>{esc(art['title'])}</title></head><body>"
+        "<nav><a href='/'>Trang chủ</a> | <a href='/the-gioi'>Thế giới</a> |"
+        " <a href='/kinh-te'>Kinh tế</a></nav>"
+        f"<article><h1>{esc(art['title'])}</h1>{paras}</article>"
+        f"<aside><h3>Tin liên quan</h3><ul><li><a href='/a'>{esc(art['title'][:40])}</a></li></ul></aside>"
+        f"<footer>© {esc(art['outlet'])}. Ghi rõ nguồn khi phát hành lại thông tin từ website này.</footer>"
+        "</body></html>"
+    )
+
+
+def per_second(fn: Callable[[Any], Any], items: list[Any]) -> float:
+    """Items per CPU second of ``fn`` over ``items`` (after one untimed warm-up call)."""
+    fn(items[0])
+    t0 = time.process_time()
+    for item in items:
+        fn(item)
+    return len(items) / max(time.process_time() - t0, 1e-9)
+
+
+def child_anchors(corpus: Path, k: int) -> dict[str, Any]:
+    arts = sample_articles(corpus, k)
+    texts = ["\n".join(a["paragraphs"]) for a in arts]
+    out: dict[str, Any] = {"chars": statistics.mean(len(t) for t in texts), "sample": len(texts)}
+    import trafilatura
+
+    out["trafilatura"] = per_second(trafilatura.extract, [as_html(a) for a in arts])
+    try:
+        from underthesea import ner, word_tokenize
+    except ImportError:
+        out["underthesea"] = None
+    else:
+        out["underthesea_word_tokenize"] = per_second(word_tokenize, texts)
+        out["underthesea_ner"] = per_second(ner, texts[: max(5, k // 20)])
+    from dateparser.search import search_dates
+
+    out["dateparser_search_dates"] = per_second(
+        lambda t: search_dates(t, languages=["vi"]), texts[: max(5, k // 20)]
+    )
+    return out
+
+
+# -- the parent --------------------------------------------------------------------------------------------
+def run_child(*args: str) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, *args]
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    if res.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{res.stderr[-4000:]}")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def fresh_db(name: str) -> Path:
+    db = CACHE / name
+    for p in db.parent.glob(db.name + "*"):
+        p.unlink()
+    return db
+
+
+def table(results: dict[int, dict[str, Any]], anchors: dict[str, Any], ray: dict[str, Any] | None) -> str:
+    sizes = sorted(results)
+    lines = ["| figure | " + " | ".join(f"N = {n:,}" for n in sizes) + " |", "|---|" + "---|" * len(sizes)]
+
+    def row(label: str, fmt: Callable[[dict[str, Any]], str]) -> None:
+        lines.append(f"| {label} | " + " | ".join(fmt(results[n]) for n in sizes) + " |")
+
+    row("articles built", lambda r: f"{r['articles']:,}")
+    row("whole build, articles/s on one core (wall)", lambda r: f"{r['articles'] / r['wall']:.1f}")
+    row("whole build, articles per CPU second", lambda r: f"{r['articles'] / r['cpu']:.1f}")
+    stage_names = sorted({s for r in results.values() for s in r["stages"]}, key=_stage_order)
+    for name in stage_names:
+        row(
+            f"stage `{name}`: articles per CPU second (share of build)",
+            lambda r, s=name: (
+                f"{r['articles'] / max(r['stages'].get(s, 0), 1e-9):,.0f} "
+                f"({100 * r['stages'].get(s, 0) / r['cpu']:.0f}%)"
+            ),
+        )
+    row(
+        "peak RSS of the build, MB (after loading the models; after the queries too)",
+        lambda r: f"{r['rss_build_mb']:.0f} ({r['rss_loaded_mb']:.0f}; {r['rss_peak_mb']:.0f})",
+    )
+    row(
+        "store size, MB (bytes per article)",
+        lambda r: f"{r['store_bytes'] / 1e6:.1f} ({r['store_bytes'] / r['articles']:,.0f})",
+    )
+    row("search p50 / p95, ms", lambda r: f"{r['search_ms'][0]:.1f} / {r['search_ms'][1]:.1f}")
+    row("timeline (all events), ms", lambda r: f"{r['timeline_all_ms']:.0f}")
+    row("timeline (entity + 6 months), ms", lambda r: f"{r['timeline_filtered_ms']:.0f}")
+    row("events / duplicates flagged", lambda r: f"{r['counts']['events']:,} / {r.get('duplicates', '—')}")
+    out = "\n".join(lines)
+    a = anchors
+    out += (
+        f"\n\nAnchors, same run, on {a['sample']} articles of the same corpus"
+        f" (mean {a['chars']:,.0f} characters),"
+        " articles per CPU second:\n\n| anchor | articles/s |\n|---|---|\n"
+        f"| trafilatura.extract on the article as an HTML page | {a['trafilatura']:.1f} |\n"
+    )
+    if a.get("underthesea_word_tokenize"):
+        out += f"| underthesea.word_tokenize | {a['underthesea_word_tokenize']:.1f} |\n"
+        out += f"| underthesea.ner | {a['underthesea_ner']:.2f} |\n"
+    out += f"| dateparser.search.search_dates (languages=['vi']) | {a['dateparser_search_dates']:.2f} |\n"
+    if ray:
+        out += "\n" + ray["table"]
+    return out
+
+
+def _stage_order(name: str) -> tuple[int, str]:
+    order = ["decode", "extract", "article:", "store.save", "corpus:"]
+    return next((i for i, p in enumerate(order) if name.startswith(p)), 9), name
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Build throughput, memory, size and latency at several N.")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--anchor-sample", type=int, default=200)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--ray", action="store_true", help="also build the largest N on Ray, 1 and 2 workers")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument(
+        "--reuse", action="store_true", help="take the figures of sizes already measured from the cache"
+    )
+    args = parser.parse_args(argv)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    results: dict[int, dict[str, Any]] = {}
+    for n in args.sizes:
+        corpus = corpus_dir(n, args.seed)
+        saved = CACHE / f"scale-result-{n}-{args.seed}.json"
+        if args.reuse and saved.exists():
+            results[n] = json.loads(saved.read_text(encoding="utf-8"))
+            continue
+        db = fresh_db(f"scale-{n}.sqlite")
+        print(f"N={n}: building {corpus} …", flush=True)
+        results[n] = run_child("_build", str(corpus), str(db), "local", "1", str(args.queries))
+        truth = json.loads((corpus / "truth.json").read_text(encoding="utf-8"))
+        results[n]["duplicates"] = f"{_flagged(db)} (planted {len(truth['duplicates'])})"
+        saved.write_text(json.dumps(results[n]), encoding="utf-8")
+        print(json.dumps(results[n]), flush=True)
+    saved = CACHE / f"scale-anchors-{args.sizes[0]}-{args.seed}.json"
+    if args.reuse and saved.exists():
+        anchors = json.loads(saved.read_text(encoding="utf-8"))
+    else:
+        anchors = run_child("_anchors", str(corpus_dir(args.sizes[0], args.seed)), str(args.anchor_sample))
+        saved.write_text(json.dumps(anchors), encoding="utf-8")
+    print(json.dumps(anchors), flush=True)
+    top = max(args.sizes)
+    ray = ray_runs(top, args.seed, results[top], CACHE / f"scale-{top}.sqlite") if args.ray else None
+    body = table(results, anchors, ray)
+    growth = ""
+    if len(args.sizes) > 1:
+        lo, hi = min(args.sizes), max(args.sizes)
+        a, b = results[lo], results[hi]
+        growth = (
+            f"\nFrom N = {lo:,} to N = {hi:,} ({hi / lo:.0f}× the articles): build CPU time ×"
+            f"{b['cpu'] / a['cpu']:.1f}, corpus stages ×"
+            f"{_corpus_cpu(b) / max(_corpus_cpu(a), 1e-9):.1f},"
+            f" peak RSS of the build ×{b['rss_build_mb'] / a['rss_build_mb']:.2f},"
+            f" store size ×{b['store_bytes'] / a['store_bytes']:.1f}.\n"
+        )
+    cmd = "python benchmarks/scale_build.py " + " ".join(shlex.quote(x) for x in (argv or sys.argv[1:]))
+    text = (
+        "# Scale benchmarks\n\n"
+        f"`{cmd.strip()}` — {time.strftime('%Y-%m-%d')}, {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}. Generated articles of 16–32 real "
+        f"sentences ({PER_FILE} per capture file), SQLite store, `--engine local` on one core; see "
+        "`benchmarks/README.md` for what each figure means.\n\n" + body + growth
+    )
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+def _corpus_cpu(r: dict[str, Any]) -> float:
+    return sum(v for k, v in r["stages"].items() if k.startswith("corpus:"))
+
+
+def _flagged(db: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT COUNT(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0]
+
+
+def ray_runs(n: int, seed: int, local: dict[str, Any], local_db: Path) -> dict[str, Any]:
+    """The corpus of N articles built on Ray with 1 and 2 workers; exports compared with the local
+    build's (the run above, same corpus)."""
+    corpus = corpus_dir(n, seed)
+    rows = [("local (the run above)", local)]
+    exports = {"local (the run above)": _export(local_db)}
+    for label, workers in (("ray, 1 worker", 1), ("ray, 2 workers", 2)):
+        db = fresh_db(f"scale-ray-{workers}.sqlite")
+        r = run_child("_build", str(corpus), str(db), "ray", str(workers), "0")
+        exports[label] = _export(db)
+        rows.append((label, r))
+        print(label, json.dumps(r), flush=True)
+    same = all(e == exports["local (the run above)"] for e in exports.values())
+    lines = [
+        f"Distributed build of N = {n:,} (wall seconds, whole build including the corpus stages):\n",
+        "| engine | wall s | articles/s | export equal to local |",
+        "|---|---|---|---|",
+    ]
+    for label, r in rows:
+        equal = exports[label] == exports["local (the run above)"]
+        lines.append(f"| {label} | {r['wall']:.1f} | {r['articles'] / r['wall']:.1f} | {equal} |")
+    return {"table": "\n".join(lines) + "\n", "same": same}
+
+
+def _export(db: Path) -> Any:
+    from dossier.engine.compare import comparable_export
+
+    return comparable_export(db)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "_build":
+        corpus, db, engine, workers, queries = sys.argv[2:7]
+        print(json.dumps(child_build(Path(corpus), Path(db), engine, int(workers), int(queries))))
+    elif len(sys.argv) > 1 and sys.argv[1] == "_anchors":
+        print(json.dumps(child_anchors(Path(sys.argv[2]), int(sys.argv[3]))))
+    else:
+        sys.exit(main())
