@@ -221,25 +221,9 @@ class Store:
 
     def replace_events(self, events: list[dict[str, Any]]) -> None:
         """Store the merged timeline events, each with ``evidence``: [{article, line, text}]."""
-        self._replace(
-            ["DELETE FROM event_evidence", "DELETE FROM events"],
-            "INSERT INTO events (id, date, date_end, type, summary, participants, place)"
-            " VALUES (?,?,?,?,?,?,?)",
-            [
-                (
-                    e["id"],
-                    e.get("date"),
-                    e.get("date_end"),
-                    e["type"],
-                    e.get("summary", ""),
-                    json.dumps(e.get("participants", [])),
-                    e.get("place"),
-                )
-                for e in events
-            ],
-            "INSERT INTO event_evidence (event_id, article_id, line, text) VALUES (?,?,?,?)",
-            [(e["id"], v["article"], v["line"], v["text"]) for e in events for v in e.get("evidence", [])],
-        )
+        from dossier.store.corpus_io import write_events  # corpus_io builds on this module
+
+        write_events(self, [events])
 
     def replace_claims(self, claims: list[dict[str, Any]]) -> None:
         """Store the grouped claims, each with ``evidence``: [{article, line, text, stance}]."""
