@@ -9,6 +9,9 @@ from __future__ import annotations
 import bisect
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
+
+from dossier.vi.text import fold, match_key
 
 
 def stable_id(prefix: str, *parts: object) -> str:
@@ -123,6 +126,17 @@ class Sentence:
     end: int
     text: str
     line: int  # 1-based source line where the sentence starts
+
+    # Matching keys computed once per sentence for all stages; same length as ``text``.
+    @cached_property
+    def key(self) -> str:
+        """``match_key(text)``: tone placement folded, lower-cased."""
+        return match_key(self.text)
+
+    @cached_property
+    def folded(self) -> str:
+        """``fold(text)``: diacritics, đ and case folded."""
+        return fold(self.text)
 
 
 @dataclass
