@@ -23,16 +23,19 @@ demo: $(STAMP)
 	$(BIN)/dossier status --db $(OUT)/dossier.sqlite
 	@echo "open $(OUT)/site/index.html"
 
+# The suite runs twice: on SQLite, then the tests that use a store on PostgreSQL (a throwaway server the
+# tests start and stop themselves; tests/backend_pass.py).
 test: $(STAMP) browser postgres
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --backend sqlite
+	$(BIN)/pytest -q --backend postgresql
 
 # The browser tests drive Debian's Chromium through Playwright; Playwright never downloads a browser.
 browser:
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium)
 
-# The store tests run against a throwaway PostgreSQL server too (tests/conftest.py starts and stops
-# it as the package's postgres user); only Debian's server binaries are needed, not a running service.
+# The PostgreSQL pass runs on a throwaway server (tests/backend_pass.py starts and stops it as the
+# package's postgres user); only Debian's server binaries are needed, not a running service.
 postgres:
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
 		(apt-get update && apt-get install -y --no-install-recommends postgresql)

@@ -6,7 +6,8 @@ For each N, ``generate_corpus.py`` writes N articles (16–32 real sentences eac
 then one child process builds them with ``dossier.pipeline.build`` into a fresh SQLite store on one
 core, timing every stage, and reports its peak RSS, the store's size, and the latency of searches
 (``dossier.store.search.search``, top 20 with snippets) and of timeline queries
-(``dossier.timeline.timeline``, whole and filtered by entity and period). Anchors, on articles of the
+(``dossier.timeline.timeline``, a page of events, of all and filtered by entity and period); another
+child process then writes the store's JSON export, timed, with its own peak RSS. Anchors, on articles of the
 same corpus, in the same run: trafilatura on each article rendered as an HTML page, underthesea's
 word segmentation and NER (the ``[bench]`` extra), and dateparser's ``search_dates`` over the text.
 With ``--ray`` the largest N is also built with ``--engine ray`` on 1 and 2 workers and its JSON
@@ -43,6 +44,7 @@ DEFAULT_OUT = ROOT / "BENCHMARKS.md"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 SENTENCES = (16, 32)  # ~4,000 characters per article
 PER_FILE = 20
+TIMELINE_PAGE = 100  # events per timeline query: a page, as the explorer and the API read it
 
 
 def corpus_dir(n: int, seed: int) -> Path:
@@ -93,6 +95,8 @@ def child_build(corpus: Path, db: Path, engine: str, workers: int, queries: int)
             for i, st in enumerate(stages):
                 stages[i] = pipeline.Stage(st.name, st.what, _timed(st.run, f"{kind}:{st.name}", cpu))
         Store.save = _timed(Store.save, "store.save", cpu)  # type: ignore[method-assign]
+        # saves are committed in batches: the last commit happens when the build's batch ends
+        Store.flush = _timed(Store.flush, "store.save", cpu)  # type: ignore[method-assign]
     ctx = pipeline.Context(engine=make_engine(engine, workers=workers))
     entities.recogniser(ctx)  # the knowledge base and model, loaded before the clock starts
     rss_loaded = rss_mb()
@@ -139,20 +143,44 @@ def query_latency(store: Any, n: int) -> dict[str, Any]:
         "SELECT entity_id, COUNT(*) AS n FROM mentions GROUP BY entity_id ORDER BY n DESC LIMIT 10"
     ).fetchall()
     names = [r[0] for r in entity_rows]
+    # what the explorer and the API ask for: one page of the timeline (TIMELINE_PAGE events with their
+    # evidence), of all events and filtered by entity and period
     tl_all, tl_filtered = [], []
     for i in range(5):
         t0 = time.perf_counter()
-        timeline(store)
+        timeline(store, limit=TIMELINE_PAGE)
         tl_all.append((time.perf_counter() - t0) * 1000)
         t0 = time.perf_counter()
         timeline(
-            store, entity=names[i % len(names)] if names else None, date_from="2023-01", date_to="2023-06"
+            store,
+            entity=names[i % len(names)] if names else None,
+            date_from="2023-01",
+            date_to="2023-06",
+            limit=TIMELINE_PAGE,
         )
         tl_filtered.append((time.perf_counter() - t0) * 1000)
     return {
         "search_ms": (statistics.median(times), percentile(times, 0.95), len(times)),
         "timeline_all_ms": statistics.median(tl_all),
         "timeline_filtered_ms": statistics.median(tl_filtered),
+    }
+
+
+def child_export(db: Path, out: Path) -> dict[str, Any]:
+    """The JSON export of a built store, timed, with the peak memory of the process that writes it."""
+    from dossier.exports import write_json
+    from dossier.store.sqlite import Store
+
+    rss0 = rss_mb()
+    t0, c0 = time.perf_counter(), time.process_time()
+    with Store(db) as store:
+        write_json(store, out)
+    return {
+        "export_s": time.perf_counter() - t0,
+        "export_cpu_s": time.process_time() - c0,
+        "export_rss_mb": rss_mb(),
+        "export_rss_before_mb": rss0,
+        "export_bytes": out.stat().st_size,
     }
 
 
@@ -255,8 +283,21 @@ def table(results: dict[int, dict[str, Any]], anchors: dict[str, Any], ray: dict
         lambda r: f"{r['store_bytes'] / 1e6:.1f} ({r['store_bytes'] / r['articles']:,.0f})",
     )
     row("search p50 / p95, ms", lambda r: f"{r['search_ms'][0]:.1f} / {r['search_ms'][1]:.1f}")
-    row("timeline (all events), ms", lambda r: f"{r['timeline_all_ms']:.0f}")
-    row("timeline (entity + 6 months), ms", lambda r: f"{r['timeline_filtered_ms']:.0f}")
+    row(
+        "store writes + corpus stages, CPU ms per article",
+        lambda r: f"{1000 * (r['stages'].get('store.save', 0) + _corpus_cpu(r)) / r['articles']:.2f}",
+    )
+    row(
+        f"timeline, a page of {TIMELINE_PAGE} (all events / entity + 6 months), ms",
+        lambda r: f"{r['timeline_all_ms']:.0f} / {r['timeline_filtered_ms']:.0f}",
+    )
+    if all("export_s" in r for r in results.values()):
+        row(
+            "JSON export of the whole store: seconds, peak RSS MB of its process, MB written",
+            lambda r: (
+                f"{r['export_s']:.0f} s, {r['export_rss_mb']:.0f} MB, {r['export_bytes'] / 1e6:,.0f} MB"
+            ),
+        )
     row("events / duplicates flagged", lambda r: f"{r['counts']['events']:,} / {r.get('duplicates', '—')}")
     out = "\n".join(lines)
     a = anchors
@@ -289,6 +330,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ray", action="store_true", help="also build the largest N on Ray, 1 and 2 workers")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument(
+        "--no-export",
+        dest="export",
+        action="store_false",
+        help="leave out the timed JSON export of each store",
+    )
+    parser.add_argument(
         "--reuse", action="store_true", help="take the figures of sizes already measured from the cache"
     )
     args = parser.parse_args(argv)
@@ -305,6 +352,10 @@ def main(argv: list[str] | None = None) -> int:
         results[n] = run_child("_build", str(corpus), str(db), "local", "1", str(args.queries))
         truth = json.loads((corpus / "truth.json").read_text(encoding="utf-8"))
         results[n]["duplicates"] = f"{_flagged(db)} (planted {len(truth['duplicates'])})"
+        if args.export:
+            out = CACHE / f"scale-{n}-export.json"
+            results[n].update(run_child("_export", str(db), str(out)))
+            out.unlink()
         saved.write_text(json.dumps(results[n]), encoding="utf-8")
         print(json.dumps(results[n]), flush=True)
     saved = CACHE / f"scale-anchors-{args.sizes[0]}-{args.seed}.json"
@@ -325,6 +376,8 @@ def main(argv: list[str] | None = None) -> int:
             f"\nFrom N = {lo:,} to N = {hi:,} ({hi / lo:.0f}× the articles): build CPU time ×"
             f"{b['cpu'] / a['cpu']:.1f}, corpus stages ×"
             f"{_corpus_cpu(b) / max(_corpus_cpu(a), 1e-9):.1f},"
+            f" store writes + corpus stages per article ×"
+            f"{_writes_per_article(b) / max(_writes_per_article(a), 1e-9):.2f},"
             f" peak RSS of the build ×{b['rss_build_mb'] / a['rss_build_mb']:.2f},"
             f" store size ×{b['store_bytes'] / a['store_bytes']:.1f}.\n"
         )
@@ -339,6 +392,10 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(text, encoding="utf-8")
     print(text)
     return 0
+
+
+def _writes_per_article(r: dict[str, Any]) -> float:
+    return (r["stages"].get("store.save", 0) + _corpus_cpu(r)) / r["articles"]
 
 
 def _corpus_cpu(r: dict[str, Any]) -> float:
@@ -386,6 +443,8 @@ if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "_build":
         corpus, db, engine, workers, queries = sys.argv[2:7]
         print(json.dumps(child_build(Path(corpus), Path(db), engine, int(workers), int(queries))))
+    elif len(sys.argv) > 1 and sys.argv[1] == "_export":
+        print(json.dumps(child_export(Path(sys.argv[2]), Path(sys.argv[3]))))
     elif len(sys.argv) > 1 and sys.argv[1] == "_anchors":
         print(json.dumps(child_anchors(Path(sys.argv[2]), int(sys.argv[3]))))
     else:

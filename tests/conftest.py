@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import http.server
 import threading
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from typer.testing import CliRunner
@@ -15,8 +15,13 @@ from dossier.models import Article, Source
 from dossier.pipeline import build
 from dossier.stages.decode import decode
 from dossier.stages.split import split
-from dossier.store.pgserver import PgServer, start_server
 from dossier.store.sqlite import Store
+
+if TYPE_CHECKING:
+    from backend_pass import StoreLocations
+
+# the store backend of this run, fresh store locations on it (the db_url fixture) and what runs where
+pytest_plugins = ["backend_pass"]
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "examples" / "corpus"
@@ -42,49 +47,18 @@ def corpus() -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+def built_store(tmp_path_factory: pytest.TempPathFactory, db_url: StoreLocations) -> Iterator[Store]:
     """The example corpus built once into a store that tests only read."""
-    path = tmp_path_factory.mktemp("built") / "dossier.sqlite"
-    store = Store(path)
+    store = Store(db_url(tmp_path_factory.mktemp("built")))
     build([CORPUS.as_posix()], store)
     yield store
     store.close()
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "dossier.sqlite")
-    yield s
-    s.close()
-
-
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
-    """A throwaway PostgreSQL server (Debian's package) for the session, stopped at the end."""
-    server = start_server()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def pg_database(server: PgServer) -> str:
-    """The URL of a new, empty database on the session's server."""
-    import psycopg
-
-    name = f"t{uuid.uuid4().hex[:16]}"
-    with psycopg.connect(server.dsn, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    return server.dsn.rsplit("/", 1)[0] + "/" + name
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def backend_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """An empty store on each backend in turn: a SQLite file, then a PostgreSQL database."""
-    if request.param == "sqlite":
-        s = Store(tmp_path / "dossier.sqlite")
-    else:
-        s = Store(pg_database(request.getfixturevalue("pg_server")))
+def store(tmp_path: Path, db_url: StoreLocations) -> Iterator[Store]:
+    """An empty store on this run's backend."""
+    s = Store(db_url(tmp_path))
     yield s
     s.close()
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from backend_pass import StoreLocations
 from dossier import pipeline
 from dossier.cli import app
 from dossier.config import Options
@@ -170,10 +171,10 @@ EXPECTED: dict[str, str | None] = {
 
 
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Batch]:
+def batch(tmp_path_factory: pytest.TempPathFactory, db_url: StoreLocations) -> Iterator[Batch]:
     folder = tmp_path_factory.mktemp("bad")
     _write_bad_files(folder)
-    store = Store(folder.parent / f"{folder.name}.sqlite")
+    store = Store(db_url(folder.parent, folder.name))
     report = build([folder.as_posix()], store)
     yield Batch(folder, store, report)
     store.close()
@@ -193,8 +194,7 @@ def test_every_bad_input_gets_a_result_or_a_coded_reason(batch: Batch):
 
 
 def test_status_shows_each_failure_on_one_line(batch: Batch, runner: CliRunner):
-    db = batch.folder.parent / f"{batch.folder.name}.sqlite"
-    result = runner.invoke(app, ["status", "--db", db.as_posix()], terminal_width=60)
+    result = runner.invoke(app, ["status", "--db", str(batch.store.path)], terminal_width=60)
     assert result.exit_code == 0
     lines = result.output.splitlines()
     for name, code in EXPECTED.items():

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
+from backend_pass import StoreLocations
 from dossier.store.sqlite import Store
 from dossier.web.app import create_app
 
@@ -46,7 +47,7 @@ def _free_port() -> int:
 class _Server:
     """uvicorn in a thread, on 127.0.0.1, stopped on exit."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path | str) -> None:
         self.port = _free_port()
         config = uvicorn.Config(create_app(db), host="127.0.0.1", port=self.port, log_level="warning")
         self.server = uvicorn.Server(config)
@@ -150,10 +151,12 @@ def test_who_denied_the_weapons_transfers_via_the_ask_box(page: object, base: st
     assert "phủ nhận" in target.inner_text() or "bác bỏ" in target.inner_text()
 
 
-def test_timeline_filters_without_reloading_and_opens_an_entity(page: object, tmp_path: Path) -> None:
+def test_timeline_filters_without_reloading_and_opens_an_entity(
+    page: object, tmp_path: Path, db_url: StoreLocations
+) -> None:
     from test_web import _hostile_store
 
-    store, _ = _hostile_store(tmp_path / "timeline.sqlite")
+    store, _ = _hostile_store(db_url(tmp_path, "timeline"))
     with _Server(store.path) as url:
         pg = page
         pg.goto(url + "/timeline")  # type: ignore[attr-defined]

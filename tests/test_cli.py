@@ -6,30 +6,26 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from backend_pass import StoreLocations
 from conftest import CORPUS, SHARED
 from dossier.cli import app
 from dossier.exports.json_export import validate
 
 
-def test_build_status_export_end_to_end(runner: CliRunner, tmp_path: Path):
-    db = tmp_path / "d.sqlite"
-    result = runner.invoke(app, ["build", CORPUS.as_posix(), "--db", db.as_posix()])
+def test_build_status_export_end_to_end(runner: CliRunner, tmp_path: Path, db_url: StoreLocations):
+    db = db_url(tmp_path, "d")
+    result = runner.invoke(app, ["build", CORPUS.as_posix(), "--db", db])
     assert result.exit_code == 0, result.output
     assert "5 processed, 0 unchanged, 0 failed; 30 articles" in result.output
 
-    again = runner.invoke(app, ["build", CORPUS.as_posix(), "--db", db.as_posix()])
+    again = runner.invoke(app, ["build", CORPUS.as_posix(), "--db", db])
     assert "0 processed, 5 unchanged" in again.output
 
-    status = runner.invoke(app, ["status", "--db", db.as_posix()])
+    status = runner.invoke(app, ["status", "--db", db])
     assert status.exit_code == 0 and "articles" in status.output and "no failed sources" in status.output
 
     out = tmp_path / "d.json"
-    assert (
-        runner.invoke(
-            app, ["export", "--db", db.as_posix(), "--format", "json", "-o", out.as_posix()]
-        ).exit_code
-        == 0
-    )
+    assert runner.invoke(app, ["export", "--db", db, "--format", "json", "-o", out.as_posix()]).exit_code == 0
     doc = json.loads(out.read_text(encoding="utf-8"))
     validate(doc)
     assert doc["dossier_version"] == "1"
@@ -46,26 +42,18 @@ def test_build_status_export_end_to_end(runner: CliRunner, tmp_path: Path):
     assert {m["entity"] for m in doc["mentions"]} <= {e["id"] for e in doc["entities"]}
 
     site = tmp_path / "site"
-    assert (
-        runner.invoke(app, ["export", "--db", db.as_posix(), "-f", "html", "-o", site.as_posix()]).exit_code
-        == 0
-    )
+    assert runner.invoke(app, ["export", "--db", db, "-f", "html", "-o", site.as_posix()]).exit_code == 0
     assert (site / "index.html").is_file() and len(list((site / "articles").glob("*.html"))) == 30
     md = tmp_path / "d.md"
-    assert (
-        runner.invoke(app, ["export", "--db", db.as_posix(), "-f", "md", "-o", md.as_posix()]).exit_code == 0
-    )
+    assert runner.invoke(app, ["export", "--db", db, "-f", "md", "-o", md.as_posix()]).exit_code == 0
     assert "Lịch sử đảo chiều" in md.read_text(encoding="utf-8")
     csv_dir = tmp_path / "csv"
-    assert (
-        runner.invoke(app, ["export", "--db", db.as_posix(), "-f", "csv", "-o", csv_dir.as_posix()]).exit_code
-        == 0
-    )
+    assert runner.invoke(app, ["export", "--db", db, "-f", "csv", "-o", csv_dir.as_posix()]).exit_code == 0
     assert (csv_dir / "articles.csv").read_text(encoding="utf-8-sig").count("\n") >= 31
 
 
-def test_missing_store_is_a_clear_error(runner: CliRunner, tmp_path: Path):
-    result = runner.invoke(app, ["status", "--db", (tmp_path / "none.sqlite").as_posix()])
+def test_missing_store_is_a_clear_error(runner: CliRunner, tmp_path: Path, db_url: StoreLocations):
+    result = runner.invoke(app, ["status", "--db", db_url.missing(tmp_path, "none")])
     assert result.exit_code == 2
     assert "E011" in result.output and "does not exist" in result.output
 

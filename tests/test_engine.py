@@ -94,12 +94,12 @@ def test_the_local_engine_maps_in_order_and_lazily() -> None:
 @pytest.mark.filterwarnings("ignore::ResourceWarning")
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_the_ray_build_of_the_example_corpus_exports_what_the_local_build_does(
-    tmp_path, built_store: Store
+    tmp_path, db_url, built_store: Store
 ) -> None:
     engine = make_engine("ray", workers=2)
     try:
         assert engine.name == "ray" and engine.workers == 2
-        with Store(tmp_path / "ray.sqlite") as store:
+        with Store(db_url(tmp_path, "ray")) as store:
             report = build([CORPUS.as_posix()], store, ctx=Context(engine=engine))
             assert report.articles == 30 and not report.failed
             assert comparable_export(store) == comparable_export(built_store)
@@ -107,11 +107,10 @@ def test_the_ray_build_of_the_example_corpus_exports_what_the_local_build_does(
         engine.close()
 
 
-def test_the_build_command_names_an_unknown_engine(runner, tmp_path) -> None:
+def test_the_build_command_names_an_unknown_engine(runner, tmp_path, db_url) -> None:
     from dossier.cli import app
 
-    result = runner.invoke(
-        app, ["build", CORPUS.as_posix(), "--db", str(tmp_path / "x.sqlite"), "--engine", "spark"]
-    )
+    db = db_url(tmp_path, "x")
+    result = runner.invoke(app, ["build", CORPUS.as_posix(), "--db", db, "--engine", "spark"])
     assert result.exit_code == 2
     assert "E070" in result.output

@@ -49,13 +49,13 @@ def test_cluster_merges_variants_into_the_most_mentioned():
     assert confidence(merged[a.id]) > confidence(d) > 0
 
 
-def test_corpus_stage_relinks_mentions_of_merged_entities(store):
+def test_corpus_stage_relinks_mentions_of_merged_entities(store, tmp_path: Path):
     header = "Tin thế giới\n\nĐăng ngày: {}/09/2023 - 11:39\n\n"
     texts = {
         "a.txt": header.format(16) + "Giáo sư Andrei Kolesnikov nói với báo chí hôm qua.\n",
         "b.txt": header.format(17) + "Ông Andrej Kolesnikow, một nhà phân tích, cũng nói vậy.\n",
     }
-    folder = Path(store.path).parent / "captures"
+    folder = tmp_path / "captures"
     folder.mkdir()
     for name, text in texts.items():
         (folder / name).write_text(text, encoding="utf-8")

@@ -25,7 +25,7 @@ def test_the_seed_timeline_runs_from_1948_to_november_2024_with_evidence_for_eve
 
 
 def test_timeline_command_filters_by_entity_and_dates(built_store: Store, runner: CliRunner):
-    db = built_store.path.as_posix()
+    db = str(built_store.path)
     got = runner.invoke(
         app, ["timeline", "--db", db, "--entity", "Kim Jong Un", "--from", "2023-09", "--to", "2023-09"]
     )

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import jsonschema
 import pytest
 
+from backend_pass import StoreLocations
 from dossier.errors import DossierError
 from dossier.exports import export
 from dossier.exports.csv_export import safe_cell, write_csv
@@ -187,10 +188,10 @@ def annotate(store: Store, putin: Article, missile: Article) -> None:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
+def store(tmp_path: Path, db_url: StoreLocations) -> Iterator[Store]:
     """A store with two BBC articles (one with an XSS title), a failed source, a superseded version of a
     Tuổi Trẻ capture whose current version holds an undated duplicate, and one of each annotation."""
-    st = Store(tmp_path / "dossier.sqlite")
+    st = Store(db_url(tmp_path))
     bbc, putin, missile = bbc_source()
     st.save(bbc, "test")
     bad = Source(uri="corpus/bad.bin", data=b"\x00\x01\x02", media_type="text/plain")
@@ -209,8 +210,8 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 @pytest.fixture
-def empty_store(tmp_path: Path) -> Iterator[Store]:
-    st = Store(tmp_path / "empty.sqlite")
+def empty_store(tmp_path: Path, db_url: StoreLocations) -> Iterator[Store]:
+    st = Store(db_url(tmp_path, "empty"))
     yield st
     st.close()
 

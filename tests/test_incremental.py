@@ -36,12 +36,14 @@ def capture(title: str, prefix: str) -> str:
     return "\n\n".join([title, "Đăng ngày: 14/09/2023 - 10:00", *_paragraphs(prefix)]) + "\n"
 
 
-def test_adding_and_removing_a_source_gives_what_a_build_from_scratch_gives(tmp_path, built_store) -> None:
+def test_adding_and_removing_a_source_gives_what_a_build_from_scratch_gives(
+    tmp_path, db_url, built_store
+) -> None:
     """The corpus built without 000 (the BBC piece 002 copies), then 000 added: the export equals the
     whole corpus built at once (its duplicate pair found, its events merged); 000 removed again: the
     export equals the build without it."""
     rest = [p.as_posix() for p in sorted(CORPUS.glob("*.txt")) if not p.name.startswith("000")]
-    with Store(tmp_path / "inc.sqlite") as store:
+    with Store(db_url(tmp_path, "inc")) as store:
         build(rest, store)
         without = comparable_export(store)
         report = build([CORPUS.as_posix()], store)
@@ -58,19 +60,19 @@ def test_adding_and_removing_a_source_gives_what_a_build_from_scratch_gives(tmp_
             remove(store, seed("000").as_posix())
 
 
-def test_build_prune_removes_files_deleted_from_the_folder(tmp_path, runner) -> None:
+def test_build_prune_removes_files_deleted_from_the_folder(tmp_path, db_url, runner) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "a.txt").write_text(capture("Nga và Triều Tiên ký hiệp ước", "001"), encoding="utf-8")
     (folder / "b.txt").write_text(capture("Thượng đỉnh ở Vostochny", "004"), encoding="utf-8")
-    db = tmp_path / "p.sqlite"
-    assert runner.invoke(app, ["build", str(folder), "--db", str(db)]).exit_code == 0
+    db = db_url(tmp_path, "p")
+    assert runner.invoke(app, ["build", str(folder), "--db", db]).exit_code == 0
     (folder / "b.txt").unlink()
-    kept = runner.invoke(app, ["build", str(folder), "--db", str(db)])
+    kept = runner.invoke(app, ["build", str(folder), "--db", db])
     assert kept.exit_code == 0
     with Store(db) as store:
         assert store.counts()["sources"] == 2  # without --prune a deleted file stays
-    pruned = runner.invoke(app, ["build", str(folder), "--db", str(db), "--prune"])
+    pruned = runner.invoke(app, ["build", str(folder), "--db", db, "--prune"])
     assert pruned.exit_code == 0, pruned.output
     assert "; 1 removed" in " ".join(pruned.output.split())
     with Store(db) as store:
@@ -90,14 +92,14 @@ def _rss(base: str, names: list[str]) -> str:
 
 
 def test_feed_items_are_fetched_once_and_links_inside_them_never(
-    http_server, http_requests, runner, tmp_path
+    http_server, http_requests, runner, tmp_path, db_url
 ):
     base, root = http_server
     (root / "bai-1.html").write_text(article_html("Nga và Triều Tiên", "001"), encoding="utf-8")
     (root / "bai-2.html").write_text(article_html("Thượng đỉnh Nga - Triều", "004"), encoding="utf-8")
     (root / "rss.xml").write_text(_rss(base, ["bai-1.html", "bai-2.html"]), encoding="utf-8")
-    db = tmp_path / "f.sqlite"
-    first = runner.invoke(app, ["build", "--feed", f"{base}/rss.xml", "--db", str(db)])
+    db = db_url(tmp_path, "f")
+    first = runner.invoke(app, ["build", "--feed", f"{base}/rss.xml", "--db", db])
     assert first.exit_code == 0, first.output
     assert sorted(http_requests) == ["/bai-1.html", "/bai-2.html", "/rss.xml"]
     with Store(db) as store:
@@ -105,7 +107,7 @@ def test_feed_items_are_fetched_once_and_links_inside_them_never(
     http_requests.clear()
     (root / "bai-3.html").write_text(article_html("Hiệp ước Nga - Triều", "003"), encoding="utf-8")
     (root / "rss.xml").write_text(_rss(base, ["bai-3.html", "bai-1.html", "bai-2.html"]), encoding="utf-8")
-    again = runner.invoke(app, ["build", "--feed", f"{base}/rss.xml", "--db", str(db)])
+    again = runner.invoke(app, ["build", "--feed", f"{base}/rss.xml", "--db", db])
     assert again.exit_code == 0, again.output
     assert http_requests == ["/rss.xml", "/bai-3.html"]  # only the new item; "Đọc thêm" links never
     with Store(db) as store:
@@ -135,12 +137,12 @@ def test_feed_links_read_rss_atom_and_rdf_and_refuse_other_xml() -> None:
         feed_links(b"<html><body>not a feed</body></html>", base)
 
 
-def test_watch_builds_only_new_and_changed_files_and_stops_when_told(tmp_path) -> None:
+def test_watch_builds_only_new_and_changed_files_and_stops_when_told(tmp_path, db_url) -> None:
     folder = tmp_path / "w"
     folder.mkdir()
     a = folder / "a.txt"
     a.write_text(capture("Nga và Triều Tiên ký hiệp ước", "001"), encoding="utf-8")
-    with Store(tmp_path / "w.sqlite") as store:
+    with Store(db_url(tmp_path, "w")) as store:
         watcher = Watcher([folder.as_posix()], store)
         assert watcher.poll().built == [a.as_posix()]
         assert watcher.poll().built == []  # nothing new: not even read
@@ -156,12 +158,12 @@ def test_watch_builds_only_new_and_changed_files_and_stops_when_told(tmp_path) -
         assert store.counts()["sources"] == 2
 
 
-def test_watch_command_runs_bounded_rounds(tmp_path: Path, runner) -> None:
+def test_watch_command_runs_bounded_rounds(tmp_path: Path, db_url, runner) -> None:
     folder = tmp_path / "w"
     folder.mkdir()
     (folder / "a.txt").write_text(capture("Nga và Triều Tiên ký hiệp ước", "001"), encoding="utf-8")
-    db = tmp_path / "w.sqlite"
-    result = runner.invoke(app, ["watch", str(folder), "--db", str(db), "--rounds", "2", "--interval", "0"])
+    db = db_url(tmp_path, "w")
+    result = runner.invoke(app, ["watch", str(folder), "--db", db, "--rounds", "2", "--interval", "0"])
     assert result.exit_code == 0, result.output
     said = " ".join(result.output.split())
     assert "round 1: 1 source(s) built" in said and "round 2: 0 source(s) built" in said

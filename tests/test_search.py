@@ -11,7 +11,7 @@ from dossier.models import EventMention, Mention, Source
 from dossier.pipeline import PIPELINE_VERSION, build, process
 from dossier.store import search as search_module
 from dossier.store.search import Filters, search, search_sentences
-from dossier.store.search_index import ensure_index, reindex
+from dossier.store.search_index import clear, ensure_index, reindex
 from dossier.store.search_query import highlight, parse
 from dossier.store.sqlite import Store
 from dossier.vi.text import fold
@@ -42,10 +42,10 @@ def _save_text(store: Store, text: str, uri: str = "mem/capture.txt") -> list[st
 
 
 @pytest.fixture
-def small(backend_store: Store) -> Store:
-    """The capture above, stored on each backend in turn (SQLite, PostgreSQL)."""
-    _save_text(backend_store, CAPTURE)
-    return backend_store
+def small(store: Store) -> Store:
+    """The capture above, stored."""
+    _save_text(store, CAPTURE)
+    return store
 
 
 # -- the query language ----------------------------------------------------------------------------
@@ -215,23 +215,23 @@ def test_entity_and_event_type_filters_follow_the_stored_annotations(small: Stor
 
 
 # -- the index follows the store -------------------------------------------------------------------
-def test_a_changed_capture_replaces_its_articles_in_the_index(tmp_path: Path) -> None:
+def test_a_changed_capture_replaces_its_articles_in_the_index(store: Store, tmp_path: Path) -> None:
     capture = tmp_path / "c.txt"
     capture.write_text(CAPTURE, encoding="utf-8")
-    with Store(tmp_path / "s.sqlite") as store:
-        build([capture.as_posix()], store)
-        assert search(store, "Washington").total == 1
-        capture.write_text(CAPTURE.replace("Washington", "Hoa Thịnh Đốn"), encoding="utf-8")
-        build([capture.as_posix()], store)
-        assert search(store, "Washington").total == 0
-        assert search(store, "hoa thinh don").total == 1
-        assert store.conn.execute("SELECT COUNT(*) FROM search_map").fetchone()[0] == 2
+    build([capture.as_posix()], store)
+    assert search(store, "Washington").total == 1
+    capture.write_text(CAPTURE.replace("Washington", "Hoa Thịnh Đốn"), encoding="utf-8")
+    build([capture.as_posix()], store)
+    assert search(store, "Washington").total == 0
+    assert search(store, "hoa thinh don").total == 1
+    assert store.conn.execute("SELECT COUNT(*) FROM search_map").fetchone()[0] == 2
 
 
 def test_a_store_older_than_the_index_is_indexed_on_first_search(small: Store) -> None:
-    for table in ("search_articles", "search_sentences", "search_map"):
-        small.conn.execute(f"DELETE FROM {table}")
-    small._search_checked = False  # type: ignore[attr-defined]
+    clear(small)  # as a store written before the search tables existed has them
+    assert small.conn.execute("SELECT COUNT(*) FROM search_map").fetchone()[0] == 0
+    assert search(small, "Putin").total == 1  # indexed by the search itself
+    clear(small)
     ensure_index(small)
     assert search(small, "Putin").total == 1
     assert reindex(small) == 2

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+from backend_pass import StoreLocations
 from dossier.pipeline import PIPELINE_VERSION, build
 from dossier.store.search import search
 from dossier.store.sqlite import Store
@@ -61,17 +62,17 @@ def test_articles_are_made_of_real_sentences_and_plant_what_truth_says() -> None
         ), (event, year)
 
 
-def test_written_captures_build_into_the_same_articles(tmp_path: Path) -> None:
+def test_written_captures_build_into_the_same_articles(tmp_path: Path, db_url: StoreLocations) -> None:
     corpus = gen.generate(40, seed=5, duplicate_rate=0.0)
     paths = gen.write_captures(corpus, tmp_path / "gen", per_file=20)
     assert len(paths) == 2
     assert json.loads((tmp_path / "gen" / "truth.json").read_text(encoding="utf-8"))["articles"] == 40
-    with Store(tmp_path / "built.sqlite") as built:
+    with Store(db_url(tmp_path, "built")) as built:
         build([(tmp_path / "gen").as_posix()], built)
         titles = [a["title"] for a in built.articles()]
         assert len(titles) >= 38  # the splitter may join an article to a neighbour with the same title
         assert {a.title for a in corpus.articles} >= set(titles)
-    with Store(tmp_path / "direct.sqlite") as direct:
+    with Store(db_url(tmp_path, "direct")) as direct:
         for done in gen.processed_sources(corpus, per_file=20):
             direct.save(done, PIPELINE_VERSION)
         assert direct.counts()["articles"] == 40

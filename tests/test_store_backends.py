@@ -1,71 +1,59 @@
-"""The store on both backends: SQLite and PostgreSQL (a real server from Debian's package, started once
-per session by the ``pg_server`` fixture) hold and give back the same dossier."""
+"""The store on both backends. The whole suite runs once per backend (``tests/backend_pass.py``);
+the tests marked ``cross_backend`` run in the PostgreSQL pass and compare what a PostgreSQL store gives
+with what a SQLite file gives for the same corpus."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
-from conftest import CORPUS, pg_database, seed
-from dossier.cli import app
+from conftest import CORPUS, seed
 from dossier.engine.compare import comparable_export
-from dossier.errors import DossierError
 from dossier.incremental import remove
 from dossier.pipeline import build
 from dossier.store.backend import normalise, sqlite_null_order
-from dossier.store.pg_lock import pg_build_lock
 from dossier.store.search import search
 from dossier.store.sqlite import Store
 
 
 @pytest.fixture(scope="module")
-def pg_built(pg_server) -> Store:
-    """The example corpus built into a PostgreSQL database."""
-    store = Store(pg_database(pg_server))
+def sqlite_built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """The example corpus built into a SQLite file, to compare the PostgreSQL pass's store with."""
+    store = Store(tmp_path_factory.mktemp("sqlite") / "dossier.sqlite")
     build([CORPUS.as_posix()], store)
     yield store
     store.close()
 
 
+@pytest.mark.cross_backend
 def test_the_example_corpus_on_postgresql_exports_what_sqlite_exports(
-    pg_built: Store, built_store: Store
+    built_store: Store, sqlite_built: Store
 ) -> None:
-    assert pg_built.dialect == "postgresql" and built_store.dialect == "sqlite"
-    assert comparable_export(pg_built) == comparable_export(built_store)
-    assert pg_built.counts() == built_store.counts()
+    assert built_store.dialect == "postgresql" and sqlite_built.dialect == "sqlite"
+    assert comparable_export(built_store) == comparable_export(sqlite_built)
+    assert built_store.counts() == sqlite_built.counts()
 
 
+@pytest.mark.cross_backend
 def test_search_on_postgresql_is_as_diacritic_insensitive_as_on_sqlite(
-    pg_built: Store, built_store: Store
+    built_store: Store, sqlite_built: Store
 ) -> None:
     for typed in ("binh nhuong", "Bình Nhưỡng", "BÌNH NHƯỠNG"):
-        on_pg = search(pg_built, typed, limit=50)
-        on_sqlite = search(built_store, typed, limit=50)
+        on_pg = search(built_store, typed, limit=50)
+        on_sqlite = search(sqlite_built, typed, limit=50)
         assert on_pg.total == on_sqlite.total > 0
         assert {h.article_id for h in on_pg.hits} == {h.article_id for h in on_sqlite.hits}
 
 
-def test_adding_and_removing_a_source_on_each_backend(backend_store: Store) -> None:
+def test_adding_and_removing_a_source(store: Store) -> None:
     rest = [p.as_posix() for p in sorted(CORPUS.glob("*.txt")) if not p.name.startswith(("000", "002"))]
-    build(rest, backend_store)
-    without = comparable_export(backend_store)
-    build([seed("000").as_posix(), *rest], backend_store)
-    assert backend_store.counts()["articles"] == 4
-    remove(backend_store, seed("000").as_posix())
-    assert comparable_export(backend_store) == without
-
-
-def test_a_second_build_on_a_postgresql_store_is_refused(pg_server) -> None:
-    url = pg_database(pg_server)
-    with Store(url) as store, pg_build_lock(url), pytest.raises(DossierError, match="E036"):
-        build([seed("001").as_posix()], store)
-
-
-def test_the_command_line_takes_a_postgresql_url(pg_server, runner) -> None:
-    url = pg_database(pg_server)
-    built = runner.invoke(app, ["build", seed("001").as_posix(), "--db", url])
-    assert built.exit_code == 0, built.output
-    status = runner.invoke(app, ["status", "--db", url])
-    assert status.exit_code == 0 and "1" in status.output
+    build(rest, store)
+    without = comparable_export(store)
+    build([seed("000").as_posix(), *rest], store)
+    assert store.counts()["articles"] == 4
+    remove(store, seed("000").as_posix())
+    assert comparable_export(store) == without
 
 
 def test_rows_sort_nulls_as_sqlite_does_on_postgresql() -> None:
@@ -75,31 +63,13 @@ def test_rows_sort_nulls_as_sqlite_does_on_postgresql() -> None:
     assert normalise("postgresql:/u@h:5432/db") == "postgresql://u@h:5432/db"
 
 
-def test_questions_are_answered_alike_on_both_backends(pg_built: Store, built_store: Store) -> None:
+@pytest.mark.cross_backend
+def test_questions_are_answered_alike_on_both_backends(built_store: Store, sqlite_built: Store) -> None:
     from dossier.ask import ask
 
     question = "Hiệp ước được ký khi nào?"
-    on_pg, on_sqlite = ask(pg_built, question), ask(built_store, question)
+    on_pg, on_sqlite = ask(built_store, question), ask(sqlite_built, question)
     assert on_pg.known and on_pg.answer == on_sqlite.answer
     assert [(c.article, c.line) for c in on_pg.citations][:1] == [
         (c.article, c.line) for c in on_sqlite.citations
     ][:1]
-
-
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # per-thread connections
-def test_the_explorer_serves_a_postgresql_store(pg_built: Store) -> None:
-    from starlette.testclient import TestClient
-
-    from dossier.web.app import create_app
-
-    client = TestClient(create_app(pg_built.path))
-    pages = ["/", "/search?q=binh+nhuong", "/timeline", "/entities", "/network", "/coverage", "/claims"]
-    pages += ["/api/search?q=binh+nhuong", "/api/timeline", "/api/entities", "/api/network", "/api/coverage"]
-    pages += [
-        "/api/claims",
-        "/api/sentences?q=hiep+uoc",
-        "/api/ask?q=Hi%E1%BB%87p+%C6%B0%E1%BB%9Bc+k%C3%BD+khi+n%C3%A0o",
-    ]
-    for page in pages:
-        assert client.get(page).status_code == 200, page
-    assert client.get("/api/search?q=binh+nhuong").json()["total"] > 0

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from backend_pass import StoreLocations
 from dossier.models import Mention, Quote, Source, TimeExpr
 from dossier.pipeline import PIPELINE_VERSION, process
 from dossier.store.sqlite import Store
@@ -25,7 +26,7 @@ RFI Tiếng Việt
 """
 
 
-def _hostile_store(path: Path) -> tuple[Store, str]:
+def _hostile_store(path: Path | str) -> tuple[Store, str]:
     store = Store(path)
     done = process(
         Source(uri="evil/<b>capture</b>.txt", data=HOSTILE.encode("utf-8"), media_type="text/plain")
@@ -99,8 +100,8 @@ def _hostile_store(path: Path) -> tuple[Store, str]:
 
 
 @pytest.fixture
-def hostile(tmp_path: Path) -> Iterator[tuple[TestClient, str]]:
-    store, article_id = _hostile_store(tmp_path / "hostile.sqlite")
+def hostile(tmp_path: Path, db_url: StoreLocations) -> Iterator[tuple[TestClient, str]]:
+    store, article_id = _hostile_store(db_url(tmp_path, "hostile"))
     with TestClient(create_app(store.path)) as client:
         yield client, article_id
     store.close()
@@ -125,9 +126,10 @@ def test_every_page_renders_on_the_example_corpus(corpus_client: TestClient, pat
     assert "http://" not in response.text.replace("http://{host}", "") or "cdn" not in response.text.lower()
 
 
-def test_pages_of_an_empty_store_say_none_yet(tmp_path: Path) -> None:
-    Store(tmp_path / "empty.sqlite").close()
-    with TestClient(create_app(tmp_path / "empty.sqlite")) as client:
+def test_pages_of_an_empty_store_say_none_yet(tmp_path: Path, db_url: StoreLocations) -> None:
+    db = db_url(tmp_path, "empty")
+    Store(db).close()
+    with TestClient(create_app(db)) as client:
         for path in ["/timeline", "/entities", "/network", "/coverage", "/claims"]:
             response = client.get(path)
             assert response.status_code == 200
@@ -294,9 +296,9 @@ def test_ask_page_and_api_answer_with_citations(corpus_client: TestClient) -> No
     assert 'class="answer unknown"' in html and "Không biết" in html
 
 
-def test_serve_refuses_a_missing_store(tmp_path: Path) -> None:
+def test_serve_refuses_a_missing_store(tmp_path: Path, db_url: StoreLocations) -> None:
     from dossier.errors import DossierError
 
     with pytest.raises(DossierError) as err:
-        create_app(tmp_path / "missing.sqlite")
+        create_app(db_url.missing(tmp_path))
     assert err.value.code == "E011"

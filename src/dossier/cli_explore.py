@@ -74,11 +74,11 @@ def search_cmd(
     from dossier.store.search import Filters
     from dossier.web import data
 
-    store = _store(db)
     filters = Filters(
         entity=entity, outlet=outlet, date_from=date_from, date_to=date_to, event_type=event_type
     )
-    page = data.search_page(store, query, filters, limit=max(1, min(limit, 200)))
+    with _store(db) as store:
+        page = data.search_page(store, query, filters, limit=max(1, min(limit, 200)))
     if page.error:
         _fail(DossierError("E040", query=query, reason=page.error.split(": ", 2)[-1]))
     if as_json:
@@ -110,8 +110,8 @@ def ask_cmd(
     used; says so when the corpus does not answer it."""
     from dossier.ask import ask
 
-    store = _store(db)
-    answer = ask(store, question)
+    with _store(db) as store:
+        answer = ask(store, question)
     if as_json:
         sys.stdout.write(json.dumps(answer.model_dump(), ensure_ascii=False, indent=1) + "\n")
         return

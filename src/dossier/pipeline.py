@@ -18,6 +18,7 @@ from dossier import __version__
 from dossier.config import Options
 from dossier.engine.local import Engine, LocalEngine
 from dossier.errors import DossierError
+from dossier.memory import release
 from dossier.models import Article, ProcessedSource, Source
 from dossier.stages import (
     claims,
@@ -140,6 +141,7 @@ def finalize(store: Store, ctx: Context) -> None:
     """Recompute the cross-article objects from what the store holds."""
     for stage in CORPUS_STAGES:
         assert stage.run is not None
+        release()  # what the last step freed goes back to the system: the peak is one step's
         stage.run(store, ctx)
 
 
@@ -205,28 +207,30 @@ def _build(
 
     # a local engine shares this context (and its loaded resources); workers elsewhere get the options
     shared: Context | Options = ctx if isinstance(ctx.engine, LocalEngine) else ctx.options
-    for kind, obj in ctx.engine.map(process_item, work(), shared):
-        if kind == "failed":
-            store.save(_failure_source(obj), PIPELINE_VERSION)
-            report.failed.append((obj.uri, str(obj.error)))
-            uri = obj.uri
-        elif kind == "unchanged":
-            report.unchanged.append(obj)
-            uri = obj
-        else:
-            done: ProcessedSource = obj
-            uri = done.source.uri
-            if not pending:  # before the first write, so that a crash after it is finished later
-                store.set_build_state(_FINALIZE_PENDING, "1")
-                pending = True
-            store.save(done, PIPELINE_VERSION)
-            if done.status == "ok":
-                report.added.append(uri)
-                report.articles += len(done.articles)
+    # sources are written in transactions of several (all or nothing of each): far cheaper than one each
+    with store.batched():
+        for kind, obj in ctx.engine.map(process_item, work(), shared):
+            if kind == "failed":
+                store.save(_failure_source(obj), PIPELINE_VERSION)
+                report.failed.append((obj.uri, str(obj.error)))
+                uri = obj.uri
+            elif kind == "unchanged":
+                report.unchanged.append(obj)
+                uri = obj
             else:
-                report.failed.append((uri, done.error or ""))
-        if on_source:
-            on_source(uri)
+                done: ProcessedSource = obj
+                uri = done.source.uri
+                if not pending:  # before the first write, so that a crash after it is finished later
+                    store.set_build_state(_FINALIZE_PENDING, "1")
+                    pending = True
+                store.save(done, PIPELINE_VERSION)
+                if done.status == "ok":
+                    report.added.append(uri)
+                    report.articles += len(done.articles)
+                else:
+                    report.failed.append((uri, done.error or ""))
+            if on_source:
+                on_source(uri)
     if report.added or ctx.options.force or pending:
         finalize(store, ctx)
         store.set_build_state(_FINALIZE_PENDING, None)

@@ -6,15 +6,18 @@ The data is computed once (:func:`timeline`) and rendered several ways, as the e
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from dossier.errors import DossierError
+from dossier.store import event_pages
+from dossier.store.aggregates import article_summaries
 from dossier.store.sqlite import Store
-from dossier.timex.values import granularity_of, interval, sort_key
-from dossier.vi.text import fold
+from dossier.timex.values import granularity_of, interval
 
 MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -65,43 +68,52 @@ def _bound(value: str | None, end: bool) -> date | None:
     return span[1] if end else span[0]
 
 
-def _matches_entity(event: dict[str, Any], wanted: str, names: dict[str, dict[str, Any]]) -> bool:
-    """An entity given by id (``ent-kim-jong-un``) or by a name or alias, compared folded."""
-    ids = [*event["participants"], *([event["place"]] if event.get("place") else [])]
-    key = fold(wanted.strip())
-    for entity_id in ids:
-        if entity_id == wanted:
-            return True
-        entity = names.get(entity_id)
-        if entity and key in {fold(n) for n in [entity["name"], *entity.get("aliases", [])]}:
-            return True
-    return False
-
-
 def timeline(
-    store: Store, entity: str | None = None, date_from: str | None = None, date_to: str | None = None
+    store: Store,
+    entity: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[Entry]:
     """The stored events in chronological order (undated last), each with its participants' names and
     every piece of evidence (article title, outlet, date, source file and line). ``entity`` keeps the
-    events that name it; ``date_from``/``date_to`` (values of any precision: 2023, 2023-09, 2023-09-13)
-    keep the events whose dates overlap that span."""
+    events that name it (by id, or by a name or alias, compared folded); ``date_from``/``date_to``
+    (values of any precision: 2023, 2023-09, 2023-09-13) keep the events whose dates overlap that span;
+    ``limit``/``offset`` give one page of them. Filtered and ordered in the store: only the page's
+    events, evidence, entities and articles are read."""
+    return list(iter_timeline(store, entity, date_from, date_to, limit, offset))
+
+
+def iter_timeline(
+    store: Store,
+    entity: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Iterator[Entry]:
+    """:func:`timeline`, one entry at a time (a page of events is read at a time)."""
     start, stop = _bound(date_from, end=False), _bound(date_to, end=True)
-    entities = {e["id"]: e for e in store.entities()}
-    articles = {a["id"]: a for a in store.articles()}
-    out = []
-    for event in store.events():
-        if entity and not _matches_entity(event, entity, entities):
-            continue
-        span = interval(event.get("date"))
-        if (start or stop) and span is None:
-            continue
-        if span and start and span[1] < start:
-            continue
-        if span and stop and span[0] > stop:
-            continue
-        out.append(_entry(event, entities, articles))
-    out.sort(key=lambda e: (sort_key(e.date), e.type, e.id))
-    return out
+    where = event_pages.EventFilter(
+        entities=event_pages.named(store, entity) if entity else None,
+        first=start.isoformat() if start else None,
+        last=stop.isoformat() if stop else None,
+    )
+    page: list[dict[str, Any]] = []
+    for event in event_pages.events(store, where, "chronological", limit, offset):
+        page.append(event)
+        if len(page) == 100:
+            yield from _entries(store, page)
+            page = []
+    yield from _entries(store, page)
+
+
+def _entries(store: Store, events: list[dict[str, Any]]) -> list[Entry]:
+    ids = {p for e in events for p in [*e["participants"], e.get("place")] if p}
+    entities = event_pages.entity_names(store, ids)
+    articles = article_summaries(store, sorted({v["article"] for e in events for v in e["evidence"]}))
+    return [_entry(e, entities, articles) for e in events]
 
 
 def _name(entities: dict[str, dict[str, Any]], entity_id: str) -> str:
@@ -176,7 +188,10 @@ def page(store: Store) -> dict[str, Any]:
     from dossier.timeline_chart import svg
     from dossier.timeline_select import for_page
 
-    names = {e["id"]: [e["name"], *e.get("aliases", [])] for e in store.entities()}
+    names = {
+        r[0]: [r[1], *json.loads(r[2] or "[]")]
+        for r in store.conn.execute("SELECT id, name, aliases FROM entities").tuples()
+    }
     entries, hidden = for_page(timeline(store), names)
     chart = Markup(svg(entries))
     return {"groups": grouped(entries), "chart": chart, "count": len(entries), "hidden": hidden}

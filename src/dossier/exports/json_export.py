@@ -14,7 +14,6 @@ import jsonschema
 from jsonschema.exceptions import best_match
 
 from dossier.errors import DossierError
-from dossier.exports._common import write_text
 from dossier.store.sqlite import Store
 
 DOSSIER_VERSION = "1"
@@ -161,10 +160,12 @@ def dumps(doc: Mapping[str, Any]) -> str:
 
 
 def write_json(store: Store, path: Path | None) -> Path | None:
-    """Build the export, check it against the contract and write it to ``path`` (stdout when None).
+    """Write the export to ``path`` (stdout when None), checked against the contract: the same text as
+    ``dumps(build_export(store))``, streamed as it is read (:mod:`dossier.exports.json_stream`), so
+    that a store of any size is exported in little memory.
 
     Raises ``DossierError`` E012, writing nothing, when the export does not keep the contract.
     """
-    doc = build_export(store)
-    validate(doc)
-    return write_text(dumps(doc), path)
+    from dossier.exports import json_stream
+
+    return json_stream.write_json(store, path)

@@ -5,15 +5,20 @@ labels PER, ORG, LOC, MISC (the VLSP-2016 set), trained by :mod:`dossier.ner.tra
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import lru_cache
 from importlib import resources
+from itertools import compress
+from operator import attrgetter
 from pathlib import Path
 
 from dossier.errors import DossierError
-from dossier.ner.features import sentence_features
+from dossier.ner.context import title_before
+from dossier.ner.features import Featurizer
 from dossier.ner.lexicon import Lexicon, lexicon
 from dossier.ner.link import Candidate
-from dossier.ner.tokens import Token, is_vietnamese_syllable
+from dossier.ner.rules import starts_with_title
+from dossier.ner.tokens import Tokens
 
 LABEL_TYPES = {"PER": "person", "ORG": "organization", "LOC": "place", "MISC": "other"}
 TYPE_LABELS = {
@@ -27,6 +32,8 @@ TYPE_LABELS = {
 }
 MIN_CONFIDENCE = 0.5
 _MAX_SEQUENCE = 120  # tokens per tagged chunk (a sentence; long ones are cut)
+_UPPER = attrgetter("upper")
+_CAP = attrgetter("cap")
 
 
 def model_path() -> Path:
@@ -34,7 +41,7 @@ def model_path() -> Path:
     return Path(str(resources.files("dossier.ner").joinpath("model/vi-ner.crfsuite")))
 
 
-def chunks(tokens: list[Token], initial: set[int]) -> list[tuple[int, int]]:
+def chunks(tokens: Tokens, initial: set[int]) -> list[tuple[int, int]]:
     """Token ranges to tag one at a time: sentences, cut at ``_MAX_SEQUENCE`` tokens."""
     starts = sorted({0, *initial} | {i for i in range(0, len(tokens), _MAX_SEQUENCE)})
     bounds = [*starts, len(tokens)]
@@ -44,6 +51,8 @@ def chunks(tokens: list[Token], initial: set[int]) -> list[tuple[int, int]]:
 def spans(labels: list[str]) -> list[tuple[int, int, str]]:
     """(first, last, label) of every B-/I- run; an I- without a B- starts a span."""
     out: list[tuple[int, int, str]] = []
+    if labels.count("O") == len(labels):
+        return out
     start, kind = -1, ""
     for i, lab in enumerate([*labels, "O"]):
         tag, _, typ = lab.partition("-")
@@ -68,25 +77,58 @@ class CrfModel:
             self.tagger.open(str(path))
         except (OSError, ValueError) as exc:
             raise DossierError("E064", path=path, reason=exc) from exc
+        # strings the model has no weight for add nothing to a score: they are not built
+        known = {attr for attr, _label in self.tagger.info().state_features}
+        self.featurizer = Featurizer(lex, known)
+        # False: also tag the sentences whose names the recogniser would drop (the same answers,
+        # slower; for checking that skipping them changes nothing)
+        self.skip_dropped = True
 
-    def tag(self, text: str, tokens: list[Token], initial: set[int]) -> list[str]:
+    def tag(self, text: str, tokens: Tokens, initial: set[int]) -> list[str]:
         """The BIO label of every token."""
         labels: list[str] = []
         for a, b in chunks(tokens, initial):
-            labels.extend(self.tagger.tag(sentence_features(text, tokens, initial, self.lexicon, a, b)))
+            labels.extend(self.tagger.tag(self.featurizer.features(tokens, initial, a, b)))
         return labels
 
-    def candidates(
-        self, text: str, tokens: list[Token], taken: set[int], initial: set[int]
-    ) -> list[Candidate]:
+    def candidates(self, text: str, tokens: Tokens, taken: set[int], initial: set[int]) -> list[Candidate]:
         """Typed names whose tokens the KB's names do not cover, with the model's confidence (the
         mean marginal probability of the span's labels). Only sentences with a capitalised word
-        outside the KB's names are tagged: a name the model may add starts with a capital."""
+        outside the KB's names are tagged: a name the model may add starts with a capital; and only
+        those where such a word could start a name the recogniser keeps (:func:`_may_be_kept`)."""
         out: list[Candidate] = []
+        n = len(tokens)
+        # the words a name may start with: capitalised, outside the KB's names, not a number, and
+        # not a Vietnamese word capitalised only because it starts a sentence ("Theo", "Sau khi")
+        upper = set(compress(range(n), map(_UPPER, tokens)))
+        upper.difference_update(taken)
+        starters = sorted(
+            k
+            for k in upper
+            if not tokens[k].text.isdigit()
+            and (
+                k not in initial
+                or not tokens[k].viet
+                or (k + 1 < n and tokens[k + 1].upper and k + 1 not in initial)
+            )
+        )
+        if not starters:
+            return out
+        free_capitals = set(compress(range(n), map(_CAP, tokens)))
+        free_capitals.difference_update(taken)
+        capitals = sorted(free_capitals)
+        todo: list[tuple[int, int]] = []
         for a, b in chunks(tokens, initial):
-            if not any(_may_start_name(tokens, k, initial) and k not in taken for k in range(a, b)):
+            at = bisect_left(starters, a)
+            if at == len(starters) or starters[at] >= b:
                 continue
-            labels = self.tagger.tag(sentence_features(text, tokens, initial, self.lexicon, a, b))
+            here = capitals[bisect_left(capitals, a) : bisect_left(capitals, b)]
+            if not self.skip_dropped or any(_may_be_kept(tokens, k, b, taken, self.lexicon) for k in here):
+                todo.append((a, b))
+        # features first, then the tagger: each stays warm in the cache while it works
+        features = [self.featurizer.features(tokens, initial, a, b) for a, b in todo]
+        for (a, _b), feats in zip(todo, features, strict=True):
+            labels = self.tagger.tag(feats)
             for first, last, kind in spans(labels):
                 if not taken.isdisjoint(range(a + first, a + last)) or kind not in LABEL_TYPES:
                     continue
@@ -97,15 +139,16 @@ class CrfModel:
         return out
 
 
-def _may_start_name(tokens: list[Token], k: int, initial: set[int]) -> bool:
-    """Whether token ``k`` may be part of a name: capitalised, not a number, and not a Vietnamese
-    word capitalised only because it starts a sentence ("Theo", "Sau khi")."""
+def _may_be_kept(tokens: Tokens, k: int, end: int, taken: set[int], lex: Lexicon) -> bool:
+    """Whether a name the model finds at token ``k`` (in a sentence ending before ``end``) could
+    survive the recogniser's filters (:meth:`dossier.ner.recogniser.Recogniser.candidates`): it
+    starts with a capital letter, outside the KB's names, not with a title, and is not one
+    Vietnamese word alone without a title before it. A sentence with no such word is not tagged:
+    whatever the model found there would be dropped."""
     tok = tokens[k]
-    if not tok.upper or tok.text.isdigit():
+    if not tok.cap or k in taken or starts_with_title(tokens, k, lex):
         return False
-    if k in initial and is_vietnamese_syllable(tok.text):
-        return k + 1 < len(tokens) and tokens[k + 1].upper and k + 1 not in initial
-    return True
+    return not tok.viet or (k + 1 < end and k + 1 not in taken) or bool(title_before(tokens, k, lex))
 
 
 @lru_cache(maxsize=4)

@@ -41,7 +41,7 @@ class Lexicon:
 def lexicon() -> Lexicon:
     """The packaged word lists."""
     text = resources.files("dossier.ner").joinpath("data/lexicon.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe
     return Lexicon(
         honorifics=_keys(data["honorifics"]),
         person_titles=_keys(data["person_titles"]),
@@ -60,8 +60,22 @@ def lexicon() -> Lexicon:
 
 def ends_with(words: list[str], entries: frozenset[tuple[str, ...]]) -> int:
     """The length of the longest entry that ``words`` (exact keys, in text order) ends with, or 0."""
+    if not words or words[-1] not in last_words(entries):
+        return 0
     best = 0
     for n in range(1, min(len(words), 4) + 1):
         if tuple(words[-n:]) in entries:
             best = n
     return best
+
+
+@lru_cache(maxsize=256)
+def first_words(entries: frozenset[tuple[str, ...]]) -> frozenset[str]:
+    """The first words of a word list's entries: a word outside it starts no entry."""
+    return frozenset(e[0] for e in entries if e)
+
+
+@lru_cache(maxsize=256)
+def last_words(entries: frozenset[tuple[str, ...]]) -> frozenset[str]:
+    """The last words of a word list's entries: a word outside it ends no entry."""
+    return frozenset(e[-1] for e in entries if e)

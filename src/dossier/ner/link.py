@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 
 from dossier.kb.loader import KBEntity, KnowledgeBase
 from dossier.ner.context import (
@@ -31,16 +33,16 @@ from dossier.ner.context import (
 from dossier.ner.gazetteer import Gazetteer, Match, longest_first
 from dossier.ner.lexicon import Lexicon
 from dossier.ner.names import NameIndex, new_entity_id, translit_key
-from dossier.ner.tokens import DASH_PAIR, Token, key_tokens
+from dossier.ner.tokens import DASH_PAIR, Tokens, key_tokens
 from dossier.vi.text import match_key
 
 PLURAL = frozenset({"các", "những", "hai", "ba", "nhiều", "mọi"})
 _COMMA_THEN = re.compile(r"\s*,\s*")
 _CAPITAL_OF = [match_key(p).split() for p in ("thủ đô của", "thủ đô")]
+_new = tuple.__new__
 
 
-@dataclass
-class Found:
+class Found(NamedTuple):
     """A mention before it is stored: offsets in the text, and what it refers to."""
 
     start: int
@@ -54,8 +56,7 @@ class Found:
     tokens: tuple[int, int] = (0, 0)
 
 
-@dataclass
-class Candidate:
+class Candidate(NamedTuple):
     """A recognised name the KB does not know (from the statistical recogniser or the rules)."""
 
     first: int
@@ -78,18 +79,26 @@ class Linker:
         self.names = NameIndex(self.kb)
 
     # -- knowledge-base names --------------------------------------------------------------------------
-    def kb_matches(self, text: str, tokens: list[Token], initial: set[int]) -> list[Match]:
-        """The KB names in the text, filtered and without overlaps."""
-        found = self.gazetteer.find(text, tokens)
+    def kb_matches(
+        self, text: str, tokens: Tokens, initial: set[int], found: list[Match] | None = None
+    ) -> list[Match]:
+        """The KB names in the text, filtered and without overlaps (``found``: the gazetteer's
+        ``names`` matches, if known)."""
+        if found is None:
+            found = self.gazetteer.find(text, tokens)
         # short and paired forms are too weak to make a neighbour part of a known name
-        covered = Counter(i for m in found if m.alias.kind == "name" for i in range(m.first, m.last))
-        kept = [m for m in found if self._plausible(text, tokens, m, initial, covered)]
+        covered = {i for m in found if m.alias.kind == "name" for i in range(m.first, m.last)}
+        kept = [
+            m for m in found if m.last - m.first > 1 or self._plausible(text, tokens, m, initial, covered)
+        ]
         chosen = longest_first(kept)
-        return [m for m in chosen if m.alias.kind != "paired" or self._paired(text, tokens, m, chosen)]
+        if not any(m.alias.kind == "paired" for m in chosen):
+            return chosen
+        ending = {m.last: m for m in chosen}
+        starting = {m.first: m for m in chosen}
+        return [m for m in chosen if m.alias.kind != "paired" or self._paired(tokens, m, ending, starting)]
 
-    def _plausible(
-        self, text: str, tokens: list[Token], m: Match, initial: set[int], covered: Counter[int]
-    ) -> bool:
+    def _plausible(self, text: str, tokens: Tokens, m: Match, initial: set[int], covered: set[int]) -> bool:
         if m.size > 1:
             return True
         if m.alias.kind != "short" and not tokens[m.first].text[0].isupper():
@@ -98,38 +107,40 @@ class Linker:
             return False
         if m.first in initial and tokens[m.first].exact in self.lexicon.initial_ambiguous:
             return False
-        # tokens some other name covers ("Nga Vladimir Putin": a state, then a name)
-        others = {i for i, n in covered.items() if n > (1 if m.first <= i < m.last else 0)}
+        # tokens some other name covers ("Nga Vladimir Putin": a state, then a name); only the
+        # neighbours just outside the match are asked about, so the match's own token may be in it
+        others = covered
         if m.alias.kind == "short":
             return not glued_to_name(text, tokens, m.first, m.last, initial, others, False, self.lexicon)
-        if any(self.kb.entities[s].type == "person" for s in m.alias.entities):
+        if m.alias.person:
             return not glued_to_name(text, tokens, m.first, m.last, initial, others, False, self.lexicon)
         return not glued_to_name(text, tokens, m.first, m.last, initial, others, True, self.lexicon)
 
-    def _paired(self, text: str, tokens: list[Token], m: Match, chosen: list[Match]) -> bool:
-        for other in chosen:
-            if other is m:
+    def _paired(self, tokens: Tokens, m: Match, ending: dict[int, Match], starting: dict[int, Match]) -> bool:
+        """Whether a paired form stands in a pair: a dash joins it to a paired form or a country
+        right before or after it (``ending``/``starting``: the chosen matches by where they end and
+        start)."""
+        for other, joint in ((ending.get(m.first), m.first), (starting.get(m.last), m.last)):
+            if other is None or not DASH_PAIR.fullmatch(tokens.gaps[joint]):
                 continue
-            left, right = (other, m) if other.last <= m.first else (m, other)
-            if left.last != right.first:
-                continue
-            if DASH_PAIR.fullmatch(text, tokens[left.last - 1].end, tokens[right.first].start):
-                kinds = {self.kb.entities[s].type for s in other.alias.entities}
-                if other.alias.kind == "paired" or "country" in kinds:
-                    return True
+            kinds = {self.kb.entities[s].type for s in other.alias.entities}
+            if other.alias.kind == "paired" or "country" in kinds:
+                return True
         return False
 
     # -- linking ---------------------------------------------------------------------------------------
     def link(
         self,
         text: str,
-        tokens: list[Token],
+        tokens: Tokens,
         candidates: list[Candidate],
         published: str | None,
         initial: set[int] | None = None,
         matches: list[Match] | None = None,
+        roles: list[Match] | None = None,
     ) -> list[Found]:
-        """Every mention of the article, in text order (``matches``: :meth:`kb_matches`, if known)."""
+        """Every mention of the article, in text order (``matches``: :meth:`kb_matches`, and
+        ``roles``: the gazetteer's ``roles`` matches, if known)."""
         initial = initial if initial is not None else initial_tokens(text, tokens)
         if matches is None:
             matches = self.kb_matches(text, tokens, initial)
@@ -144,7 +155,7 @@ class Linker:
                 continue
             slug, confidence = self._resolve(m, tokens, named)
             ent = self.kb.entities[slug]
-            capital = self._capital_phrase(tokens, m, ent)
+            capital = self._capital_phrase(tokens, m, ent) if ent.capital else None
             if capital is not None:
                 city = self.kb.entities[ent.capital or ""]
                 out.append(
@@ -154,10 +165,12 @@ class Linker:
             out.append(self._found(text, m.first, m.last, tokens, ent.entity_id, ent.type, "kb", confidence))
         out.extend(self._new_names(text, tokens, free, out))
         out.extend(self._short_forms(text, tokens, pending_short, out))
-        out.extend(self._roles(text, tokens, published, out, initial))
+        if roles is None:
+            roles = self.gazetteer.find(text, tokens, "roles")
+        out.extend(self._roles(text, tokens, published, out, initial, roles))
         return sorted(out, key=lambda f: (f.start, -f.end))
 
-    def _resolve(self, m: Match, tokens: list[Token], named: Counter[str]) -> tuple[str, float]:
+    def _resolve(self, m: Match, tokens: Tokens, named: Counter[str]) -> tuple[str, float]:
         """The KB entity a name means: of several owners of one alias, the one the article names most
         (KB order breaks ties); a capital's name is the state unless a place preposition precedes it."""
         slugs = m.alias.entities
@@ -174,7 +187,7 @@ class Linker:
         return slug, confidence
 
     @staticmethod
-    def _capital_phrase(tokens: list[Token], m: Match, ent: KBEntity) -> int | None:
+    def _capital_phrase(tokens: Tokens, m: Match, ent: KBEntity) -> int | None:
         """Where "thủ đô (của) <state>" starts, when the state has a capital in the KB: the phrase
         names the city."""
         if not ent.capital:
@@ -185,16 +198,14 @@ class Linker:
                 return m.first - len(phrase)
         return None
 
-    def _new_names(
-        self, text: str, tokens: list[Token], free: list[Candidate], known: list[Found]
-    ) -> list[Found]:
+    def _new_names(self, text: str, tokens: Tokens, free: list[Candidate], known: list[Found]) -> list[Found]:
         """Names the KB lacks: linked to a KB person when the transliteration agrees
         (``Serguei Choigu`` → Sergei Shoigu), to an earlier full name when only the surname is given,
         else to a new entity."""
         out: list[Found] = []
         persons = [f for f in known if f.type == "person"]
         for c in sorted(free, key=lambda c: c.first):
-            surface = text[tokens[c.first].start : tokens[c.last - 1].end]
+            surface = text[tokens.starts[c.first] : tokens.ends[c.last - 1]]
             kb_slug = self.names.lookup(surface, c.type) if c.last - c.first > 1 else None
             if kb_slug:
                 ent = self.kb.entities[kb_slug]
@@ -230,9 +241,7 @@ class Linker:
                 return f
         return None
 
-    def _short_forms(
-        self, text: str, tokens: list[Token], shorts: list[Match], known: list[Found]
-    ) -> list[Found]:
+    def _short_forms(self, text: str, tokens: Tokens, shorts: list[Match], known: list[Found]) -> list[Found]:
         out: list[Found] = []
         for m in shorts:
             key = translit_key(m.alias.text)
@@ -242,8 +251,7 @@ class Linker:
             for f in known:
                 if f.type != "person" or f.tokens[1] - f.tokens[0] < 2:
                     continue
-                words = {translit_key(w) for w in f.text.replace("-", " ").split()}
-                if key in words:
+                if key in _word_keys(f.text):
                     counts[f.entity] += 1
                     last_seen[f.entity] = max(
                         last_seen.get(f.entity, -1), f.start if f.start < m.start else -1
@@ -267,13 +275,21 @@ class Linker:
         return out
 
     def _roles(
-        self, text: str, tokens: list[Token], published: str | None, known: list[Found], initial: set[int]
+        self,
+        text: str,
+        tokens: Tokens,
+        published: str | None,
+        known: list[Found],
+        initial: set[int],
+        roles: list[Match],
     ) -> list[Found]:
         """Titles standing alone for their holder."""
         out: list[Found] = []
+        if not roles:
+            return out
         starts = {f.tokens[0] for f in known}
         named = Counter(f.entity for f in known)
-        for m in longest_first(self.gazetteer.find(text, tokens, "roles")):
+        for m in longest_first(roles):
             if m.first > 0 and tokens[m.first - 1].exact in PLURAL:
                 continue
             if self._names_someone(text, tokens, m.last, initial, starts):
@@ -285,14 +301,12 @@ class Linker:
                 )
         return out
 
-    def _names_someone(
-        self, text: str, tokens: list[Token], at: int, initial: set[int], starts: set[int]
-    ) -> bool:
+    def _names_someone(self, text: str, tokens: Tokens, at: int, initial: set[int], starts: set[int]) -> bool:
         """Whether a name follows a title ending before token ``at``: right after it, or after a
         comma and another title ("Bộ trưởng Quốc phòng Triều Tiên, tướng No Kwang-chol")."""
         if at >= len(tokens):
             return False
-        gap = text[tokens[at - 1].end : tokens[at].start]
+        gap = tokens.gaps[at]
         if gap.strip() and not _COMMA_THEN.fullmatch(gap):
             return False
         keys = [t.exact for t in tokens[at : at + 3]]
@@ -318,15 +332,23 @@ class Linker:
         text: str,
         first: int,
         last: int,
-        tokens: list[Token],
+        tokens: Tokens,
         entity: str,
         etype: str,
         method: str,
         confidence: float,
         name: str | None = None,
     ) -> Found:
-        start, end = tokens[first].start, tokens[last - 1].end
-        return Found(start, end, text[start:end], entity, etype, method, confidence, name, (first, last))
+        start, end = tokens.starts[first], tokens.ends[last - 1]
+        return _new(
+            Found, (start, end, text[start:end], entity, etype, method, confidence, name, (first, last))
+        )
+
+
+@lru_cache(maxsize=65536)
+def _word_keys(name: str) -> frozenset[str]:
+    """The transliteration keys of a name's words (``Kim Jong-un``: kim, jong, un)."""
+    return frozenset(translit_key(w) for w in name.replace("-", " ").split())
 
 
 def _same_title(title: str, m: Match) -> bool:

@@ -52,6 +52,7 @@ def _word_key(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65536)
 def translit_key(name: str) -> str:
     """The transliteration-insensitive key of a name (words separated by one space)."""
     words = re.findall(r"[^\W_\d]+|\d+", fold(nfc(name)))

@@ -13,7 +13,7 @@ from dossier.ner.gazetteer import Gazetteer
 from dossier.ner.lexicon import Lexicon, lexicon
 from dossier.ner.link import Candidate, Found, Linker
 from dossier.ner.rules import rule_candidates, starts_with_title, vietnamese_name
-from dossier.ner.tokens import Token, is_vietnamese_syllable, tokenize
+from dossier.ner.tokens import Tokens, tokenize
 
 
 @dataclass
@@ -26,9 +26,7 @@ class Recogniser:
     lexicon: Lexicon
     model: object | None = None  # a dossier.ner.crf.CrfModel when the model file is there
 
-    def candidates(
-        self, text: str, tokens: list[Token], initial: set[int], taken: set[int]
-    ) -> list[Candidate]:
+    def candidates(self, text: str, tokens: Tokens, initial: set[int], taken: set[int]) -> list[Candidate]:
         """Names outside the KB's (``taken`` tokens).
 
         With a model: the model decides which words are names and of what type; where a model name
@@ -41,10 +39,12 @@ class Recogniser:
             return ruled
         out: list[Candidate] = []
         used: set[int] = set()
+        # the model leaves untagged the sentences where these filters would drop every name it could
+        # find (dossier.ner.crf._may_be_kept): a change here must be made there too
         for c in self.model.candidates(text, tokens, taken, initial):  # type: ignore[attr-defined]
             if not tokens[c.first].text[0].isupper() or starts_with_title(tokens, c.first, self.lexicon):
                 continue
-            lone_word = c.last - c.first == 1 and is_vietnamese_syllable(tokens[c.first].text)
+            lone_word = c.last - c.first == 1 and tokens[c.first].viet
             if lone_word and not title_before(tokens, c.first, self.lexicon):
                 continue  # one capitalised Vietnamese word alone is rarely a name
             for k, r in enumerate(ruled):
@@ -63,10 +63,11 @@ class Recogniser:
         picks the holder of a title standing alone."""
         tokens = tokenize(text)
         initial = initial_tokens(text, tokens)
-        matches = self.linker.kb_matches(text, tokens, initial)
+        names, roles = self.linker.gazetteer.find_layers(text, tokens, ("names", "roles"))
+        matches = self.linker.kb_matches(text, tokens, initial, names)
         taken = {i for m in matches for i in range(m.first, m.last)}
         candidates = self.candidates(text, tokens, initial, taken)
-        return self.linker.link(text, tokens, candidates, published, initial, matches)
+        return self.linker.link(text, tokens, candidates, published, initial, matches, roles)
 
 
 def _without_overlaps(candidates: list[Candidate]) -> list[Candidate]:

@@ -8,32 +8,35 @@ stand in for it when its model file is missing.
 
 from __future__ import annotations
 
-from dossier.ner.lexicon import Lexicon, ends_with
+from itertools import compress
+from operator import attrgetter
+
+from dossier.ner.lexicon import Lexicon, ends_with, first_words
 from dossier.ner.link import Candidate
-from dossier.ner.tokens import Token, is_vietnamese_syllable
+from dossier.ner.tokens import Token, Tokens
+
+_CAP = attrgetter("cap")
 
 _MAX_LOWER_RUN = 6
 # Lower-case words that may sit inside a foreign name ("Ursula von der Leyen").
 _NAME_PARTICLES = frozenset({"von", "van", "der", "de", "da", "bin", "al", "el", "la", "du", "le", "ibn"})
 
 
-def capitalised_runs(text: str, tokens: list[Token], taken: set[int]) -> list[tuple[int, int]]:
+def capitalised_runs(text: str, tokens: Tokens, taken: set[int]) -> list[tuple[int, int]]:
     """Maximal runs of capitalised words joined by a space or a hyphen, none of them in ``taken``;
     a lower-case part after a hyphen belongs to the name (``Kim Dong-yup``, ``Komsomolsk-on-Amur``)."""
     runs: list[tuple[int, int]] = []
     i, n = 0, len(tokens)
-    while i < n:
-        if i in taken or not _capital(tokens[i]):
-            i += 1
+    for start in compress(range(n), map(_CAP, tokens)):
+        if start < i or start in taken:
             continue
-        j = i + 1
+        j = start + 1
         while j < n and j not in taken:
-            gap = text[tokens[j - 1].end : tokens[j].start]
             nxt = tokens[j]
-            if not _continues(gap, nxt, tokens[j + 1] if j + 1 < n else None):
+            if not _continues(tokens.gaps[j], nxt, tokens[j + 1] if j + 1 < n else None):
                 break
             j += 1
-        runs.append((i, j))
+        runs.append((start, j))
         i = j
     return runs
 
@@ -48,45 +51,39 @@ def _continues(gap: str, nxt: Token, after: Token | None) -> bool:
 
 
 def _capital(tok: Token) -> bool:
-    return tok.text[0].isupper()
+    return tok.cap
 
 
-def org_spans(text: str, tokens: list[Token], taken: set[int], lex: Lexicon) -> list[tuple[int, int]]:
+def org_spans(text: str, tokens: Tokens, taken: set[int], lex: Lexicon) -> list[tuple[int, int]]:
     """Organisation names written the Vietnamese way: a capitalised head (``Trung tâm``, ``Viện``),
     then components that each start with a capital (``Nghiên cứu Xung đột``), possibly with a few
     lower-case words between them; a person title that starts the same way (``Bộ trưởng``) is not a
     head, and a field alone (``Bộ Ngoại giao``) is not a name."""
     out: list[tuple[int, int]] = []
     i, n = 0, len(tokens)
-    while i < n:
-        head = _head_at(tokens, i, lex.org_heads) if i not in taken and _capital(tokens[i]) else 0
-        if not head or _head_at(tokens, i, lex.person_titles) >= head:
-            i += 1
+    heads = first_words(lex.org_heads)
+    for start in compress(range(n), map(_CAP, tokens)):
+        if start < i or start in taken or tokens[start].exact not in heads:
             continue
-        j = end = i + head
+        head = _head_at(tokens, start, lex.org_heads)
+        if not head or _head_at(tokens, start, lex.person_titles) >= head:
+            continue
+        j = end = start + head
         tail = 0  # lower-case words since the last capital: kept only if a capital follows
-        while j < n and j not in taken and tokens[j].start - tokens[j - 1].end == 1:
+        while j < n and j not in taken and len(tokens.gaps[j]) == 1:
             tok, prev = tokens[j], tokens[j - 1]
-            if _capital(tok):
+            if tok.cap:
                 tail, end = 0, j + 1
-            elif (
-                tail == 0
-                and end == j
-                and j > i + head
-                and _capital(prev)
-                and is_vietnamese_syllable(prev.text)
-            ):
+            elif tail == 0 and end == j and j > start + head and prev.cap and prev.viet:
                 end = j + 1  # the second syllable of a capitalised word ("Nghiên cứu")
             elif tail < _MAX_LOWER_RUN and tok.exact not in lex.clause_words:
                 tail += 1
             else:
                 break
             j += 1
-        if _distinctive(tokens[i + head : end]):
-            out.append((i, end))
+        if _distinctive(tokens[start + head : end]):
+            out.append((start, end))
             i = end
-        else:
-            i += 1
     return out
 
 
@@ -94,22 +91,25 @@ def _distinctive(words: list[Token]) -> bool:
     """Whether the words after an organisation head name one organisation: two capitalised words
     or a foreign one (``Viện Asan``), not only a field (``Bộ Ngoại giao``, ``Bộ Quốc phòng``)."""
     caps = [t for t in words if _capital(t)]
-    return len(caps) >= 2 or any(not is_vietnamese_syllable(t.text) for t in caps)
+    return len(caps) >= 2 or any(not t.viet for t in caps)
 
 
-def _head_at(tokens: list[Token], i: int, heads: frozenset[tuple[str, ...]]) -> int:
-    return max(
-        (
-            n
-            for n in range(1, 4)
-            if i + n <= len(tokens) and tuple(t.exact for t in tokens[i : i + n]) in heads
-        ),
-        default=0,
-    )
+def _head_at(tokens: Tokens, i: int, heads: frozenset[tuple[str, ...]]) -> int:
+    """How many tokens from ``i`` form the longest entry of ``heads`` (at most three; 0 if none)."""
+    n = len(tokens)
+    if i >= n or tokens[i].exact not in first_words(heads):
+        return 0
+    key: tuple[str, ...] = ()
+    best = 0
+    for k in range(i, min(i + 3, n)):
+        key += (tokens[k].exact,)
+        if key in heads:
+            best = k - i + 1
+    return best
 
 
 def rule_candidates(
-    text: str, tokens: list[Token], taken: set[int], initial: set[int], lex: Lexicon
+    text: str, tokens: Tokens, taken: set[int], initial: set[int], lex: Lexicon
 ) -> list[Candidate]:
     """Typed candidates for organisation names and capitalised runs outside the KB's names."""
     out: list[Candidate] = []
@@ -128,7 +128,7 @@ def rule_candidates(
     return out
 
 
-def _skip_titles(tokens: list[Token], first: int, last: int, lex: Lexicon) -> int:
+def _skip_titles(tokens: Tokens, first: int, last: int, lex: Lexicon) -> int:
     """The first token after the titles, honorifics and title fields a run starts with (``Mr``,
     ``Bộ Trưởng Quốc Phòng``), or, after a title, after the Vietnamese words before a foreign name."""
     titled = False
@@ -141,26 +141,26 @@ def _skip_titles(tokens: list[Token], first: int, last: int, lex: Lexicon) -> in
                 first, moved, titled = first + n, True, True
                 break
     if titled:
-        foreign = [k for k in range(first, last) if not is_vietnamese_syllable(tokens[k].text)]
-        if foreign and all(is_vietnamese_syllable(tokens[k].text) for k in range(first, foreign[0])):
+        foreign = [k for k in range(first, last) if not tokens[k].viet]
+        if foreign and all(tokens[k].viet for k in range(first, foreign[0])):
             first = foreign[0]
     return first
 
 
-def _sentence_word(tokens: list[Token], first: int, last: int, lex: Lexicon) -> bool:
+def _sentence_word(tokens: Tokens, first: int, last: int, lex: Lexicon) -> bool:
     """Whether the first word of a run at a sentence start is an ordinary word, not a name's."""
     word = tokens[first]
     if last - first == 1:
         return True
-    return is_vietnamese_syllable(word.text) and word.exact not in lex.vietnamese_surnames
+    return word.viet and word.exact not in lex.vietnamese_surnames
 
 
-def _typed(tokens: list[Token], first: int, last: int, lex: Lexicon) -> Candidate | None:
+def _typed(tokens: Tokens, first: int, last: int, lex: Lexicon) -> Candidate | None:
     words = tokens[first:last]
     keys = [t.exact for t in words]
     if any(t.text.isdigit() for t in words):
         return None
-    viet = [is_vietnamese_syllable(t.text) for t in words]
+    viet = [t.viet for t in words]
     head = _head_at(tokens, first, lex.org_heads)
     if head and len(words) > head:
         return Candidate(first, last, "organization", 0.6, "rule") if _distinctive(words[head:]) else None
@@ -182,7 +182,7 @@ def _typed(tokens: list[Token], first: int, last: int, lex: Lexicon) -> Candidat
     return None
 
 
-def starts_with_title(tokens: list[Token], first: int, lex: Lexicon) -> bool:
+def starts_with_title(tokens: Tokens, first: int, lex: Lexicon) -> bool:
     """Whether a person title or an honorific starts at token ``first`` (``Cố vấn``, ``Mr``)."""
     return bool(_head_at(tokens, first, lex.person_titles) or _head_at(tokens, first, lex.honorifics))
 
@@ -193,5 +193,5 @@ def vietnamese_name(words: list[Token], lex: Lexicon) -> bool:
     return (
         2 <= len(words) <= 4
         and words[0].exact in lex.vietnamese_surnames
-        and all(t.text[0].isupper() and is_vietnamese_syllable(t.text) for t in words)
+        and all(t.text[0].isupper() and t.viet for t in words)
     )

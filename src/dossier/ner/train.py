@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 from dossier.models import Source
@@ -24,7 +23,7 @@ from dossier.ner.crf import TYPE_LABELS, chunks, model_path
 from dossier.ner.features import sentence_features
 from dossier.ner.recogniser import Recogniser, load_recogniser
 from dossier.ner.rules import rule_candidates
-from dossier.ner.tokens import Token, tokenize
+from dossier.ner.tokens import Tokens, tokenize
 from dossier.stages import decode, extract
 from dossier.stages.ingest import MEDIA_TYPES
 
@@ -57,9 +56,7 @@ def gold_files(gold: Path | None) -> set[str]:
     return names
 
 
-def weak_labels(
-    rec: Recogniser, text: str, tokens: list[Token], initial: set[int]
-) -> tuple[list[str], set[int]]:
+def weak_labels(rec: Recogniser, text: str, tokens: Tokens, initial: set[int]) -> tuple[list[str], set[int]]:
     """BIO labels from the KB's names and the shape rules, and which tokens the KB's names cover."""
     labels = ["O"] * len(tokens)
     kb_tokens: set[int] = set()
@@ -81,9 +78,11 @@ def weak_labels(
     return labels, kb_tokens
 
 
-def masked(tokens: list[Token], which: set[int]) -> list[Token]:
+def masked(tokens: Tokens, which: set[int]) -> Tokens:
     """The tokens with the words at ``which`` replaced by a placeholder (their shape is kept)."""
-    return [replace(t, exact=MASK, loose=MASK) if i in which else t for i, t in enumerate(tokens)]
+    return tokens.with_words(
+        [t._replace(exact=MASK, loose=MASK) if i in which else t for i, t in enumerate(tokens)]
+    )
 
 
 def training_sequences(rec: Recogniser, texts: list[str]) -> Iterator[tuple[list[list[str]], list[str]]]:

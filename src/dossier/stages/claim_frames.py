@@ -14,9 +14,11 @@ objects and recipients agree wherever both give one (:meth:`Proposition.compatib
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 
 from dossier.models import Mention
 from dossier.stages.quote_lexicon import Phrases, claim_data
@@ -29,6 +31,9 @@ PASSIVE_WINDOW = 30  # characters before a predicate searched for "được X"
 RECIPIENT_WORDS = 4  # words after a recipient preposition searched for the recipient
 AGENT_REACH = 50  # characters before a predicate in which its agent is looked for first
 OBJECT_REACH = 30  # characters after a predicate in which its object must start
+_OWNER = re.compile(match_key(r"\s*của\s+"))
+_NON_SPACE = re.compile(r"\S+")
+_PASSIVE = match_key("được ")
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,8 +121,30 @@ def parse_key(key: str) -> Proposition:
     )
 
 
-def _actors(mentions: Iterable[Mention], start: int, end: int) -> list[Mention]:
-    return [m for m in mentions if start <= m.start and m.end <= end and m.type in ACTOR_TYPES]
+class Actors:
+    """The mentions that can act in a proposition, found by offset (by bisection when they are in text
+    order, as an article's are)."""
+
+    def __init__(self, mentions: Iterable[Mention]) -> None:
+        self.mentions = [m for m in mentions if m.type in ACTOR_TYPES]
+        self.starts = [m.start for m in self.mentions]
+        self.ordered = self.starts == sorted(self.starts)
+
+    def within(self, start: int, end: int) -> list[Mention]:
+        """The actors inside ``[start, end)``, in the order given."""
+        if not self.ordered:
+            return [m for m in self.mentions if start <= m.start and m.end <= end]
+        out = []
+        i = bisect_left(self.starts, start)
+        while i < len(self.mentions) and self.starts[i] <= end:
+            if self.mentions[i].end <= end:
+                out.append(self.mentions[i])
+            i += 1
+        return out
+
+
+def _actors(mentions: Actors, start: int, end: int) -> list[Mention]:
+    return mentions.within(start, end)
 
 
 def read_clause(
@@ -125,15 +152,16 @@ def read_clause(
     key: str,
     start: int,
     end: int,
-    mentions: list[Mention],
+    mentions: list[Mention] | Actors,
     lexicon: ClaimLexicon | None = None,
     state: Callable[[str], str] = as_state,
 ) -> Proposition | None:
     """The proposition the clause ``text[start:end]`` states (``key`` is its matching key), or None
     when no predicate of a known class in it has an agent and (except ``violate``) an object."""
     lex = lexicon or claim_lexicon()
+    actors = mentions if isinstance(mentions, Actors) else Actors(mentions)
     for pred in lex.predicates.finditer(key, start, end):
-        prop = _frame(text, key, start, end, pred, mentions, lex, state)
+        prop = _frame(text, key, start, end, pred, actors, lex, state)
         if prop is not None:
             return prop
     return None
@@ -145,12 +173,12 @@ def _frame(
     start: int,
     end: int,
     pred: re.Match[str],
-    mentions: list[Mention],
+    mentions: Actors,
     lex: ClaimLexicon,
     state: Callable[[str], str],
 ) -> Proposition | None:
     predicate = lex.predicate_class[" ".join(pred.group().split())]
-    passive = key.rfind(match_key("được "), max(start, pred.start() - PASSIVE_WINDOW), pred.start())
+    passive = key.rfind(_PASSIVE, max(start, pred.start() - PASSIVE_WINDOW), pred.start())
     agents = _actors(mentions, passive, pred.start()) if passive >= 0 else []
     if agents:
         objects = lex.objects.finditer(key, start, pred.start())
@@ -163,13 +191,15 @@ def _frame(
     obj = lex.object_class[" ".join(objects[0].group().split())] if objects else None
     recipient = None
     for prep in lex.recipients.finditer(key, pred.end(), min(end, pred.end() + OBJECT_REACH * 2)):
-        window_end = min(end, prep.end() + 1 + len(" ".join(key[prep.end() :].split()[:RECIPIENT_WORDS])))
+        # the first words after the preposition, read without splitting the rest of the article
+        words = [w.group() for w in islice(_NON_SPACE.finditer(key, prep.end()), RECIPIENT_WORDS)]
+        window_end = min(end, prep.end() + 1 + len(" ".join(words)))
         targets = _actors(mentions, prep.end(), window_end)
         if targets:
             recipient = state(targets[0].entity_id)
             break
     if recipient is None and predicate == "use" and objects:
-        owner = re.compile(match_key(r"\s*của\s+")).match(key, objects[0].end())
+        owner = _OWNER.match(key, objects[0].end())
         if owner:
             targets = _actors(mentions, owner.end(), owner.end() + 40)
             recipient = state(targets[0].entity_id) if targets else None

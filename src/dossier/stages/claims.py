@@ -25,11 +25,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from dossier.models import Article, ClaimMention, stable_id
 from dossier.stages.claim_frames import (
+    Actors,
     ClaimLexicon,
     Proposition,
     claim_lexicon,
@@ -38,6 +41,8 @@ from dossier.stages.claim_frames import (
 )
 from dossier.stages.quote_speakers import as_speaker
 from dossier.stages.quotes import ArticleSpeech
+from dossier.stages.speech_handoff import handoff
+from dossier.stages.speech_text import Scan
 from dossier.store import corpus_io
 from dossier.store.sqlite import Store
 from dossier.vi.text import match_key
@@ -54,6 +59,16 @@ ASSERTING = ("assert", "accuse")
 def _K(pattern: str) -> re.Pattern[str]:
     """A pattern over matching keys: its Vietnamese words keyed the same way (tone placement, case)."""
     return re.compile(match_key(pattern))
+
+
+_GENITIVE = _K(r"[^.;]{0,40}?\bcủa\s+")
+_GENITIVE_CLAUSE = _K(r"(?:rằng|về việc|là)\b")
+_COMPLEMENT_HERE = _K(r"\s*(?:,\s*)?(?:rằng|là|về việc|:)\s*")
+_COMPLEMENT_NEAR = _K(r"(?:rằng|về việc)\b")
+_COMPLEMENT_OWN = _K(r"\b(?:rằng|về việc)\b")
+_NOUN_BEFORE = _K(r"(?:những|các|lời)\s*$")
+_RELATIVE = _K(r"(?:động thái|điều)\s+mà\b(?=[^,]*$)")
+_PASSIVE = match_key("bị")
 
 
 @dataclass
@@ -79,6 +94,12 @@ class ArticleClaims:
         self.mkey = self.speech.mkey
         self.mentions = self.speech.resolver.mentions
 
+    @cached_property
+    def scans(self) -> tuple[Scan, Scan, Scan]:
+        """The accusation, statement and denial verbs of the masked key."""
+        scan = self.speech.scan
+        return scan(self.lex.accusations), scan(self.lex.statements), scan(self.lex.denials)
+
     def holders(self, sentence_start: int, at: int) -> list[str]:
         speaker = self.speech.resolver.resolve(sentence_start, at)
         if speaker is None:
@@ -89,37 +110,49 @@ class ArticleClaims:
     def _genitive_holders(self, verb_end: int, end: int) -> tuple[list[str], int]:
         """For a noun frame (``những tuyên bố thường xuyên của Hoa Kỳ rằng``): the entities after
         ``của`` and where the clause begins."""
-        m = _K(r"[^.;]{0,40}?\bcủa\s+").match(self.key, verb_end, end)
+        m = _GENITIVE.match(self.key, verb_end, end)
         if not m:
             return [], verb_end
-        comp = _K(r"(?:rằng|về việc|là)\b").search(self.key, m.end(), min(end, m.end() + 60))
+        comp = _GENITIVE_CLAUSE.search(self.key, m.end(), min(end, m.end() + 60))
         if not comp:
             return [], verb_end
         ids = [as_speaker(x.entity_id) for x in self.mentions if m.end() <= x.start and x.end <= comp.start()]
         return list(dict.fromkeys(ids)), comp.end()
 
     def _clause_start(self, at: int, end: int) -> int:
-        comp = _K(r"\s*(?:,\s*)?(?:rằng|là|về việc|:)\s*").match(self.key, at, end)
+        comp = _COMPLEMENT_HERE.match(self.key, at, end)
         if comp:
             return comp.end()
-        near = _K(r"(?:rằng|về việc)\b").search(self.key, at, min(end, at + COMPLEMENT_REACH))
+        near = _COMPLEMENT_NEAR.search(self.key, at, min(end, at + COMPLEMENT_REACH))
         return near.end() if near else at
 
     def _read(self, start: int, end: int) -> Proposition | None:
-        return read_clause(self.speech.text, self.key, start, end, self.mentions, self.lex)
+        return read_clause(self.speech.text, self.key, start, end, self.actors, self.lex)
+
+    @cached_property
+    def actors(self) -> Actors:
+        return Actors(self.mentions)
 
     def found(self) -> list[Found]:
         out: list[Found] = []
-        for index, (start, end) in enumerate(self.speech.sentences):
-            out.extend(self._sentence(index, start, end, out))
+        sentences = self.speech.sentences
+        # a sentence without any frame verb has nothing to read
+        framed = set().union(*(scan.touched(sentences) for scan in self.scans))
+        for index, (start, end) in enumerate(sentences):
+            if index in framed:
+                out.extend(self._sentence(index, start, end, out))
         return out
 
     def _sentence(self, index: int, start: int, end: int, earlier: list[Found]) -> list[Found]:
+        accusations, statements, denials = self.scans
+        frames = [("accuse", m) for m in accusations.within(start, end)]
+        frames += [("assert", m) for m in statements.within(start, end)]
+        denied = denials.within(start, end)
+        if not frames and not denied:
+            return []
         line = self.article.offsets.line_of(start)
         text = self.speech.text[start:end]
         here: list[Found] = []
-        frames = [("accuse", m) for m in self.lex.accusations.finditer(self.mkey, start, end)]
-        frames += [("assert", m) for m in self.lex.statements.finditer(self.mkey, start, end)]
         frames.sort(key=lambda f: f[1].start())
         taken: list[tuple[int, int]] = []
         for stance, verb in frames:
@@ -127,21 +160,22 @@ class ArticleClaims:
                 continue
             taken.append((verb.start(), verb.end()))
             before = self.mkey[max(start, verb.start() - 12) : verb.start()]
-            passive = before.rstrip().endswith(match_key("bị"))
-            noun = _K(r"(?:những|các|lời)\s*$").search(before) is not None
+            passive = before.rstrip().endswith(_PASSIVE)
+            noun = _NOUN_BEFORE.search(before) is not None
             if noun:
                 holders, clause = self._genitive_holders(verb.end(), end)
             else:
-                holders = [] if passive else self.holders(start, verb.start())
                 clause = self._clause_start(verb.end(), end)
             prop = self._read(clause, end)
             if prop is None or prop.conditional:
                 continue
+            if not noun:
+                # (read after the clause: a frame without a proposition needs no holder)
+                holders = [] if passive else self.holders(start, verb.start())
             own = "deny" if prop.negated else stance
             here.append(Found(index, own, prop, holders, text, line))
-        for verb in self.lex.denials.finditer(self.mkey, start, end):
-            holders = self.holders(start, verb.start())
-            here.extend(self._denial(index, start, end, verb, holders, text, line, earlier, here))
+        for verb in denied:
+            here.extend(self._denial(index, start, end, verb, text, line, earlier, here))
         return here
 
     def _denial(
@@ -150,7 +184,6 @@ class ArticleClaims:
         start: int,
         end: int,
         verb: re.Match[str],
-        holders: list[str],
         text: str,
         line: int,
         earlier: list[Found],
@@ -159,16 +192,15 @@ class ArticleClaims:
         """The deny mentions of one denial verb: of its own clause, or of the claims it points back to."""
         after = self.mkey[verb.end() : verb.end() + ANAPHORA_REACH]
         own_clause = after.split(",")[0]
-        pointing_back = self.lex.anaphora.finditer(after) and not _K(r"\b(?:rằng|về việc)\b").search(
-            own_clause
-        )
-        relative = _K(r"(?:động thái|điều)\s+mà\b(?=[^,]*$)").search(self.mkey[start : verb.start()])
+        pointing_back = self.lex.anaphora.finditer(after) and not _COMPLEMENT_OWN.search(own_clause)
+        relative = _RELATIVE.search(self.mkey[start : verb.start()])
+        # the deniers are read only once something is denied
         if not pointing_back and not relative:
             prop = self._read(self._clause_start(verb.end(), end), end)
-            return [Found(index, "deny", prop, holders, text, line)] if prop and not prop.conditional else []
+            if prop is None or prop.conditional:
+                return []
+            return [Found(index, "deny", prop, self.holders(start, verb.start()), text, line)]
         if relative:
-            # "một động thái mà cả Moscow và Bình Nhưỡng đều phủ nhận": the deniers follow "mà"
-            holders = self.holders(start + relative.end(), verb.start()) or holders
             targets = [f for f in here if f.stance in ASSERTING]
         else:
             targets = [
@@ -176,6 +208,12 @@ class ArticleClaims:
                 for f in earlier + here
                 if f.stance in ASSERTING and index - f.sentence <= ANAPHORA_SENTENCES
             ]
+        if not targets:
+            return []
+        holders = self.holders(start, verb.start())
+        if relative:
+            # "một động thái mà cả Moscow và Bình Nhưỡng đều phủ nhận": the deniers follow "mà"
+            holders = self.holders(start + relative.end(), verb.start()) or holders
         seen: set[str] = set()
         out = []
         for target in targets:
@@ -186,7 +224,10 @@ class ArticleClaims:
 
 
 def run(article: Article, ctx: Context) -> Article:
-    """Fill ``article.claims`` with its accusations, statements and denials."""
+    """Fill ``article.claims`` with its accusations, statements and denials (reading the article's speech
+    frames as the quotes stage read them when it left its reading)."""
+    held = handoff(ctx)
+    speech = held.take(article) if held is not None else None
     article.claims = [
         ClaimMention(
             sentence=f.sentence,
@@ -197,7 +238,7 @@ def run(article: Article, ctx: Context) -> Article:
             key=f.proposition.key,
             line=f.line,
         )
-        for f in ArticleClaims(article).found()
+        for f in ArticleClaims(article, speech.fresh() if speech is not None else None).found()
     ]
     return article
 
@@ -216,7 +257,11 @@ def group_mentions(mentions: list[dict[str, Any]]) -> list[list[dict[str, Any]]]
             i = parent[i]
         return i
 
-    props = [parse_key(m["key"]) for m in mentions]
+    parsed: dict[str, Proposition] = {}  # a key is read once: a group repeats a few keys many times
+    props = [
+        parsed[m["key"]] if m["key"] in parsed else parsed.setdefault(m["key"], parse_key(m["key"]))
+        for m in mentions
+    ]
     buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
     first_of_key: dict[str, int] = {}
     for i, prop in enumerate(props):
@@ -274,11 +319,23 @@ def claims_from(mentions: list[dict[str, Any]], published: dict[str, str | None]
 
 
 def run_corpus(store: Store, ctx: Context) -> None:
-    """Recompute the claims from the claim mentions of canonical articles (duplicates skipped)."""
-    mentions = corpus_io.canonical_claim_mentions(store)
-    published = {m["article"]: m.pop("published") for m in mentions}
+    """Recompute the claims from the claim mentions of canonical articles (duplicates skipped), one
+    group at a time. Mentions are grouped by their keys (a repeated key is one proposition; keys are
+    joined when compatible), so the groups are found among the distinct keys, and only one group's
+    mentions are read at a time; a mention whose key names no agent is a group of its own."""
     known = corpus_io.entity_ids(store)
-    for m in mentions:
-        # a holder must be an entity the dossier lists; an unlinked one cannot be exported
-        m["holders"] = [h for h in m["holders"] if h in known]
-    store.replace_claims(claims_from(mentions, published))
+    keyed = [{"key": key} for key in corpus_io.claim_keys(store)]
+    with_agents = [k for k in keyed if parse_key(k["key"]).agents]
+    parts = [[k["key"] for k in group] for group in group_mentions(with_agents)]
+    parts += [[k["key"]] for k in keyed if not parse_key(k["key"]).agents]
+
+    def claims() -> Iterator[dict[str, Any]]:
+        for keys in parts:
+            mentions = corpus_io.canonical_claim_mentions(store, keys)
+            published = {m["article"]: m["published"] for m in mentions}
+            for m in mentions:
+                # a holder must be an entity the dossier lists; an unlinked one cannot be exported
+                m["holders"] = [h for h in m["holders"] if h in known]
+            yield from claims_from(mentions, published)
+
+    corpus_io.write_claims(store, claims())

@@ -209,15 +209,19 @@ def decode(source: Source, max_line_chars: int | None = None) -> Document:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if max_line_chars is not None and source.media_type in _LINE_LIMITED:
         _check_line_lengths(text, max_line_chars, source.uri)
+    # NFC keeps a newline apart from its neighbours, so text that is NFC as a whole is NFC line by line
+    normalized = unicodedata.is_normalized("NFC", text)
     raw_lines = text.split("\n")
     del text
-    lines: list[str] = []
+    lines: list[str] = raw_lines
     column_maps: dict[int, list[int]] = {}
-    for i, raw in enumerate(raw_lines):
-        line, cmap = nfc_with_map(raw)
-        lines.append(line)
-        if cmap is not None:
-            column_maps[i] = cmap
+    if not normalized:
+        lines = []
+        for i, raw in enumerate(raw_lines):
+            line, cmap = nfc_with_map(raw)
+            lines.append(line)
+            if cmap is not None:
+                column_maps[i] = cmap
     legacy_encoding = encoding if encoding in legacy.ENCODINGS else None
     repair = legacy.repair_lines(lines, legacy_encoding)
     if repair is not None:

@@ -2,73 +2,148 @@
 story in several captures) found with MinHash/LSH over normalised word shingles.
 
 Each article's text is folded (no diacritics, no case, no punctuation) and cut into overlapping
-5-word shingles; a MinHash signature of that set goes into an LSH index, which proposes candidate
-pairs in about linear time (no all-pairs step). Each candidate is then checked exactly: the shingle
-sets must overlap with a Jaccard of at least :data:`MIN_JACCARD`, or the shorter copy must be
-contained in the longer one to :data:`MIN_CONTAINMENT` (a republication that trimmed the ending).
-Copies are grouped transitively; the earliest copy is canonical (then the most complete, then the
-first by source and line) and every other copy points to it through ``duplicate_of``. Every copy stays
-in the store with its outlet, so no outlet is lost as a source; readers that count evidence (quotes,
-events, claims) skip the copies.
+5-word shingles, each kept as a 64-bit fingerprint; a MinHash signature of that set is cut into LSH
+bands, and two articles sharing a band hash are candidate copies (about linear time, no all-pairs
+step). Each candidate is then checked on the fingerprint sets: they must overlap with a Jaccard of at
+least :data:`MIN_JACCARD`, or the shorter copy must be contained in the longer one to
+:data:`MIN_CONTAINMENT` (a republication that trimmed the ending). Copies are grouped transitively;
+the earliest copy is canonical (then the most complete, then the first by source and line) and every
+other copy points to it through ``duplicate_of``. Every copy stays in the store with its outlet, so no
+outlet is lost as a source; readers that count evidence (quotes, events, claims) skip the copies.
+
+Fingerprints, signatures and band hashes are computed with numpy over whole arrays (one word hash per
+distinct word, shingle fingerprints combined from those), so hashing an article costs a fraction of a
+millisecond; two different shingles share a 64-bit fingerprint with a chance of about 2^-64.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
-from datasketch import MinHash, MinHashLSH
+import numpy as np
 
 from dossier.store import corpus_io
+from dossier.store.search_index import fast_fold
 from dossier.store.sqlite import Store
-from dossier.vi.text import fold, nfc
+from dossier.vi.text import nfc
 
 if TYPE_CHECKING:
     from dossier.pipeline import Context
 
 SHINGLE_WORDS = 5
-NUM_PERM = 128
-LSH_THRESHOLD = 0.4  # candidate retrieval: lower than the checks below, so that LSH misses little
 MIN_JACCARD = 0.5
 MIN_CONTAINMENT = 0.8
 MIN_SHINGLES = 30  # shorter texts (a caption, a brief) share too much by chance to be judged
 
 _WORD = re.compile(r"\w+")
+# LSH: BANDS bands of ROWS signature values; two articles are candidates when one band is equal. A pair
+# with Jaccard 0.5 is a candidate with probability 1 - (1 - 0.5**4)**48 = 0.95, one with 0.4 (a copy
+# with its ending cut) 0.71, one with 0.1 (two stories sharing a few sentences) 0.005.
+BANDS, ROWS = 48, 4
+NUM_PERM = BANDS * ROWS
+_RNG = np.random.RandomState(1)  # seeded: the same signatures on every run and every worker
+_SEEDS = _RNG.randint(1, 2**63 - 1, size=NUM_PERM, dtype=np.int64).astype(np.uint64)
+_MULT = _SEEDS * np.uint64(2) + np.uint64(1)  # odd multipliers
+_ADD = _RNG.randint(0, 2**63 - 1, size=NUM_PERM, dtype=np.int64).astype(np.uint64)
+_POWERS = [np.uint64(pow(0x9E3779B97F4A7C15, SHINGLE_WORDS - 1 - j, 2**64)) for j in range(SHINGLE_WORDS)]
 
 
-def shingles(text: str, k: int = SHINGLE_WORDS) -> set[str]:
-    """The set of k-word shingles of ``text`` after NFC and the diacritic/case fold; a text shorter
-    than k words gives one shingle of all its words (or none when it has no words)."""
-    words = _WORD.findall(fold(nfc(text)))
-    if len(words) < k:
-        return {" ".join(words)} if words else set()
-    return {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
+class _TokenHashes(dict[str, tuple[int, ...]]):
+    """For each whitespace-separated token, the 64-bit hashes of its words (``\\w+``) folded (no
+    diacritics, no case), remembered: Vietnamese text has a few thousand distinct tokens, so the text
+    itself is never folded or scanned for words. (Words never cross whitespace, and the fold keeps a
+    character a word character or not, so these are the hashes of the words of the folded text.)
+    Cleared when it grows large."""
+
+    def __missing__(self, token: str) -> tuple[int, ...]:
+        if len(self) > 1 << 15:
+            self.clear()
+        value = tuple(
+            int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest(), "little")
+            for w in _WORD.findall(fast_fold(token))
+        )
+        self[token] = value
+        return value
 
 
-def signature(shingle_set: Iterable[str], num_perm: int = NUM_PERM) -> MinHash:
-    """The MinHash of a shingle set (seeded, so equal sets give equal signatures on every run)."""
-    mh = MinHash(num_perm=num_perm, seed=1)
-    mh.update_batch([s.encode("utf-8") for s in shingle_set])
-    return mh
+_TOKEN_HASHES = _TokenHashes()
 
 
-def similarity(a: set[str], b: set[str]) -> tuple[float, float]:
-    """(Jaccard, containment of the smaller set in the larger) of two shingle sets."""
-    if not a or not b:
+def _mix(x: np.ndarray) -> np.ndarray:
+    """The splitmix64 finaliser: spreads the bits of each 64-bit value (wrapping arithmetic)."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def fingerprints(text: str, k: int = SHINGLE_WORDS) -> np.ndarray:
+    """The sorted, distinct 64-bit fingerprints of the k-word shingles of ``text`` after NFC and the
+    diacritic/case fold; a text shorter than k words gives one of all its words (none without words)."""
+    hashes = np.fromiter(
+        chain.from_iterable(map(_TOKEN_HASHES.__getitem__, nfc(text).split())), dtype=np.uint64
+    )
+    if not len(hashes):
+        return np.zeros(0, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        if len(hashes) < k:
+            combined = np.uint64(0)
+            for h in hashes:
+                combined = combined * _POWERS[-2] + h
+            return _mix(np.array([combined], dtype=np.uint64))
+        n = len(hashes) - k + 1
+        combined = hashes[:n] * _POWERS[0]
+        for j in range(1, k):
+            combined += hashes[j : j + n] * _POWERS[j]
+        return np.unique(_mix(combined))
+
+
+def signature(prints: np.ndarray) -> np.ndarray:
+    """The MinHash signature (NUM_PERM values) of a fingerprint set: for each of the seeded
+    multiply-shift hash functions, the least hash over the set."""
+    with np.errstate(over="ignore"):
+        hashed = np.multiply(prints[:, None], _MULT[None, :])
+        hashed += _ADD[None, :]
+    # the shift keeps the order, so it is taken after the minimum (on NUM_PERM values, not all)
+    return np.asarray(hashed.min(axis=0) >> np.uint64(32))
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """(Jaccard, containment of the smaller set in the larger) of two fingerprint sets."""
+    if not len(a) or not len(b):
         return 0.0, 0.0
-    shared = len(a & b)
-    return shared / len(a | b), shared / min(len(a), len(b))
+    shared = len(np.intersect1d(a, b, assume_unique=True))
+    return shared / (len(a) + len(b) - shared), shared / min(len(a), len(b))
 
 
-def is_near_copy(a: set[str], b: set[str]) -> bool:
-    """Whether two shingle sets are copies of one text, as the module docstring defines it."""
+def is_near_copy(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two fingerprint sets are copies of one text, as the module docstring defines it."""
     if min(len(a), len(b)) < MIN_SHINGLES:
         return False
     jac, contained = similarity(a, b)
     return jac >= MIN_JACCARD or contained >= MIN_CONTAINMENT
+
+
+def band_hashes(prints: np.ndarray) -> list[int] | None:
+    """The LSH band hashes of a fingerprint set: each band of the signature, with its number, hashed
+    to 63 bits (a signed 64-bit column holds it); None when the text is too short to judge. Two
+    articles are candidate copies when they share a band hash."""
+    if len(prints) < MIN_SHINGLES:
+        return None
+    values = signature(prints).astype("<u8").tobytes()
+    width = ROWS * 8
+    out = []
+    for band in range(BANDS):
+        chunk = values[band * width : (band + 1) * width]
+        digest = hashlib.blake2b(chunk, digest_size=8, salt=bytes([band])).digest()
+        out.append(int.from_bytes(digest, "big") >> 1)
+    return out
 
 
 @dataclass(frozen=True)
@@ -92,21 +167,6 @@ class Copy:
             self.uri,
             self.start_line,
         )
-
-
-def candidate_pairs(
-    items: Iterable[tuple[str, set[str]]], lsh_threshold: float = LSH_THRESHOLD
-) -> Iterator[tuple[str, str]]:
-    """Pairs (earlier id, later id) whose MinHash signatures LSH puts in a shared bucket. Each item is
-    queried against those indexed before it and then indexed, so every pair comes out once."""
-    lsh = MinHashLSH(threshold=lsh_threshold, num_perm=NUM_PERM)
-    for key, shingle_set in items:
-        if len(shingle_set) < MIN_SHINGLES:
-            continue
-        mh = signature(shingle_set)
-        for other in lsh.query(mh):
-            yield other, key
-        lsh.insert(key, mh)
 
 
 def groups(pairs: Iterable[tuple[str, str]]) -> list[set[str]]:
@@ -136,31 +196,33 @@ def duplicate_map(
     """For every article (dicts with id, text, published, published_time, source_uri, start_line): the
     id of its canonical copy when it is a near-verbatim copy of another, else None.
 
-    Only the LSH index and a few fields per article stay in memory; the text of an earlier article
-    that LSH proposes as a candidate is read again through ``text_of`` to check the pair exactly.
-    """
+    Only the band hashes and a few fields per article stay in memory; the text of an earlier article
+    that shares a band is read again through ``text_of`` to check the pair exactly."""
     copies: dict[str, Copy] = {}
-    current: dict[str, set[str]] = {}
-
-    def items() -> Iterator[tuple[str, set[str]]]:
-        for art in articles:
-            copies[art["id"]] = Copy(
-                art["id"],
-                art.get("published"),
-                art.get("published_time"),
-                len(art["text"]),
-                art.get("source_uri", ""),
-                art.get("start_line", 0),
-            )
-            current.clear()
-            current[art["id"]] = shingles(art["text"])
-            yield art["id"], current[art["id"]]
-
+    buckets: dict[int, list[str]] = {}
     confirmed = []
-    for earlier, later in candidate_pairs(items()):
-        text = text_of(earlier)
-        if text is not None and is_near_copy(shingles(text), current[later]):
-            confirmed.append((earlier, later))
+    for art in articles:
+        copies[art["id"]] = Copy(
+            art["id"],
+            art.get("published"),
+            art.get("published_time"),
+            len(art["text"]),
+            art.get("source_uri", ""),
+            art.get("start_line", 0),
+        )
+        prints = fingerprints(art["text"])
+        bands = band_hashes(prints)
+        if bands is None:
+            continue
+        earlier: dict[str, None] = {}
+        for value in bands:
+            members = buckets.setdefault(value, [])
+            earlier.update(dict.fromkeys(members))
+            members.append(art["id"])
+        for other in earlier:
+            text = text_of(other)
+            if text is not None and is_near_copy(fingerprints(text), prints):
+                confirmed.append((other, art["id"]))
     result: dict[str, str | None] = dict.fromkeys(copies)
     for group in groups(confirmed):
         canonical = min((copies[i] for i in group), key=Copy.rank).id
@@ -169,38 +231,28 @@ def duplicate_map(
     return result
 
 
-def band_hashes(shingle_set: set[str]) -> list[int] | None:
-    """The LSH band hashes of a shingle set (the bands :class:`MinHashLSH` uses at
-    :data:`LSH_THRESHOLD`, each hashed to 63 bits), or None when the text is too short to judge. Two
-    articles are candidate copies when they share a band hash."""
-    if len(shingle_set) < MIN_SHINGLES:
-        return None
-    values = signature(shingle_set).hashvalues
+def batch_bands(batch: list[tuple[str, str]]) -> list[tuple[str, list[int] | None, np.ndarray]]:
+    """(id, band hashes, fingerprints) for a batch of (id, text): the part of the work a worker does."""
     out = []
-    for start, end in _BANDS:
-        digest = hashlib.blake2b(bytes(values[start:end].byteswap().data), digest_size=8).digest()
-        out.append(int.from_bytes(digest, "big") >> 1)  # a signed 64-bit column holds it
+    for art_id, text in batch:
+        prints = fingerprints(text)
+        out.append((art_id, band_hashes(prints), prints))
     return out
 
 
-_BANDS = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM).hashranges
+def _confirmed(
+    store: Store, pairs: set[tuple[str, str]], known: dict[str, np.ndarray]
+) -> list[tuple[str, str]]:
+    """The candidate pairs that are near-verbatim copies, checked on the fingerprints (``known``, else
+    those of the stored texts)."""
+    cache = dict(known)
 
-
-def batch_bands(batch: list[tuple[str, str]]) -> list[tuple[str, list[int] | None]]:
-    """(id, band hashes) for a batch of (id, text): the part of the work a worker does."""
-    return [(art_id, band_hashes(shingles(text))) for art_id, text in batch]
-
-
-def _confirmed(store: Store, pairs: set[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The candidate pairs that are near-verbatim copies, checked on the stored texts."""
-    cache: dict[str, set[str]] = {}
-
-    def shingles_of(art_id: str) -> set[str]:
+    def prints_of(art_id: str) -> np.ndarray:
         if art_id not in cache:
-            cache[art_id] = shingles(corpus_io.article_text(store, art_id) or "")
+            cache[art_id] = fingerprints(corpus_io.article_text(store, art_id) or "")
         return cache[art_id]
 
-    return sorted(p for p in pairs if is_near_copy(shingles_of(p[0]), shingles_of(p[1])))
+    return sorted(p for p in pairs if is_near_copy(prints_of(p[0]), prints_of(p[1])))
 
 
 def run(store: Store, ctx: Context) -> None:
@@ -209,11 +261,12 @@ def run(store: Store, ctx: Context) -> None:
     Incremental: only articles whose bands are not stored yet are hashed (on the build's engine) and
     looked up in the stored bands; the pairs they confirm join the stored pairs, from which the groups
     and their canonical copies are recomputed (they are few)."""
-    for bands in ctx.engine.map(batch_bands, corpus_io.unseen_articles(store)):
+    for hashed in ctx.engine.map(batch_bands, corpus_io.unseen_articles(store)):
+        bands = [(art, hashes) for art, hashes, _ in hashed]
         with corpus_io.transaction(store):
+            pairs = corpus_io.band_candidates(store, bands)
             corpus_io.add_bands(store, bands)
-            pairs = corpus_io.band_candidates(store, [art for art, hashes in bands if hashes])
-            corpus_io.add_pairs(store, _confirmed(store, pairs))
+            corpus_io.add_pairs(store, _confirmed(store, pairs, {art: prints for art, _, prints in hashed}))
     confirmed = corpus_io.duplicate_pairs(store)
     wanted: dict[str, str] = {}
     for group in groups(confirmed):

@@ -25,6 +25,7 @@ def recogniser(ctx: Context) -> Recogniser:
 
 def annotate(article: Article, rec: Recogniser) -> Article:
     """Fill ``article.mentions`` (replacing what it had) and return the article."""
+    line_of = article.offsets.line_of
     article.mentions = [
         Mention(
             start=f.start,
@@ -32,7 +33,7 @@ def annotate(article: Article, rec: Recogniser) -> Article:
             text=f.text,
             entity_id=f.entity,
             type=f.type,
-            line=article.offsets.line_of(f.start),
+            line=line_of(f.start),
             confidence=round(f.confidence, 3),
             method=f.method,
             name=f.name,

@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from dossier.pipeline import Context
 
 
+# Context.cache key under which this stage leaves the ids of the entities some mention calls a person
+# (what the events stage needs, and would otherwise read from every mention again)
+PERSON_IDS = "entity_table:person_ids"
+
+
 def _dedup(names: list[str]) -> list[str]:
     """Names once each, compared without case and diacritics, first spelling kept."""
     seen: dict[str, str] = {}
@@ -34,9 +39,12 @@ def entity_rows(store: Store, ctx: Context) -> tuple[list[dict[str, Any]], dict[
     kb = recogniser(ctx).kb
     surfaces: dict[str, Counter[str]] = defaultdict(Counter)
     new: dict[str, NewEntity] = {}
+    persons: set[str] = set()
     # counted in the store, so that memory grows with the entities, not with the mentions
     for m in corpus_io.mention_counts(store):
         surfaces[m["entity"]][m["text"]] += m["n"]
+        if m["type"] == "person":
+            persons.add(m["entity"])
         if m["entity"].startswith("ent-new-"):
             ent = new.setdefault(m["entity"], NewEntity(m["entity"], m["type"]))
             # a surname alone ("Lukin") is a surface form, not a name the entity goes by
@@ -48,6 +56,7 @@ def entity_rows(store: Store, ctx: Context) -> tuple[list[dict[str, Any]], dict[
             ent.names.update(surfaces[ent.id])
     entities = list(new.values())
     mapping = cluster(entities, ctx.engine.map(alike_pairs, blocks(entities)))
+    ctx.cache[PERSON_IDS] = {mapping.get(p, p) for p in persons}  # as the mentions will say once relinked
     rows: list[dict[str, Any]] = []
     for entity_id in sorted(surfaces):
         kb_ent = kb.get(entity_id) if not entity_id.startswith("ent-new-") else None
@@ -62,13 +71,16 @@ def entity_rows(store: Store, ctx: Context) -> tuple[list[dict[str, Any]], dict[
                     "origin": "kb",
                     "confidence": 1.0,
                     "description": kb_ent.description,
+                    "mention_count": sum(surfaces[entity_id].values()),
                 }
             )
     for ent in merge(list(new.values()), mapping):
         every = Counter(ent.names)
+        count = sum(surfaces[ent.id].values())
         for old, target in mapping.items():
             if target == ent.id:
                 every.update(surfaces[old])
+                count += sum(surfaces[old].values())
         every.update(surfaces[ent.id])
         rows.append(
             {
@@ -80,6 +92,7 @@ def entity_rows(store: Store, ctx: Context) -> tuple[list[dict[str, Any]], dict[
                 "origin": "new",
                 "confidence": confidence(ent),
                 "description": None,
+                "mention_count": count,
             }
         )
     return rows, mapping

@@ -15,16 +15,15 @@ not kept: it could not be placed on a timeline.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
-from typing import Any
-
-import yaml
+from functools import cached_property
+from itertools import pairwise
+from typing import Any, NamedTuple
 
 from dossier.models import Article, EventMention, Mention, Sentence, TimeExpr
-from dossier.timex.lexicon import alternation
+from dossier.stages.event_lexicon import lexicon
 from dossier.timex.values import interval
 from dossier.vi.text import match_key
 
@@ -32,77 +31,8 @@ SUMMARY_CHARS = 220
 # the statement-like types whose reports are news of the day when nothing else dates them
 _REPORTING = ("statement", "accusation", "denial")
 _DESTINATIONS = ("place", "country", "facility")
+_CLAUSE_STOP = re.compile(r"[,;:]")
 _NOUN_MODAL_WINDOW = 12  # characters between an event noun and a modal word that governs it
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    triggers: list[tuple[re.Pattern[str], str, bool]]  # (pattern, type, strong)
-    priority: dict[str, int]
-    modal: re.Pattern[str]
-    modal_window: int
-    background: re.Pattern[str]
-    participant_types: frozenset[str]
-    place_types: frozenset[str]
-    lead_sentences: int
-    other_kinds: dict[str, re.Pattern[str]]
-    visit_before_name: re.Pattern[str]
-    subordinators: re.Pattern[str]
-    sequence_subordinators: re.Pattern[str]
-    clause_openers: re.Pattern[str]
-    unjoinable: frozenset[str]
-    first_in_years: re.Pattern[str]
-    place_nouns: re.Pattern[str]
-    phrase_chars: int
-
-
-def _words(words: list[str]) -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)(?:" + alternation([match_key(w) for w in words]) + r")(?!\w)")
-
-
-@cache
-def lexicon() -> Lexicon:
-    """The trigger words and the rules' word lists, read once from the package data."""
-    raw: dict[str, Any] = yaml.safe_load(
-        resources.files("dossier.vi").joinpath("data/event_triggers.yaml").read_text(encoding="utf-8")
-    )
-    triggers = []
-    for kind, lists in raw["types"].items():
-        for strength in ("strong", "weak"):
-            if lists.get(strength):
-                triggers.append((_words(lists[strength]), kind, strength == "strong"))
-    return Lexicon(
-        triggers=triggers,
-        priority={kind: i for i, kind in enumerate(raw["priority"])},
-        modal=_words(raw["modal"]),
-        modal_window=int(raw["modal_window"]),
-        background=_words(raw["background"]),
-        participant_types=frozenset(raw["participant_types"]),
-        place_types=frozenset(raw["place_types"]),
-        lead_sentences=int(raw["lead_sentences"]),
-        other_kinds={kind: _words(words) for kind, words in raw["other_kinds"].items()},
-        visit_before_name=re.compile(
-            r"(?<!\w)(?:" + alternation([match_key(w) for w in raw["visit_before_name"]]) + r")\s+(?=\w)"
-        ),
-        subordinators=_words(raw["subordinators"]),
-        sequence_subordinators=_words(raw["sequence_subordinators"]),
-        clause_openers=_words(raw["subordinators"] + raw["clause_openers"]),
-        unjoinable=frozenset(raw["unjoinable"]),
-        first_in_years=re.compile(
-            r"(?<!\w)(?:"
-            + alternation([match_key(w) for w in raw["first_in_years"]["first"]])
-            + r")(?!\w)"
-            + r"[^.;:]{0,"
-            + str(int(raw["first_in_years"]["gap_chars"]))
-            + r"}?(?<!\w)(?:"
-            + alternation([match_key(w) for w in raw["first_in_years"]["since"]])
-            + r")\s+(\d{1,3})\s+năm(?!\s+(?:tới|nữa|sau))"
-        ),
-        phrase_chars=int(raw["phrase_chars"]),
-        place_nouns=re.compile(
-            r"(?<!\w)(?:" + alternation([match_key(w) for w in raw["place_nouns"]]) + r")\s+$"
-        ),
-    )
 
 
 def other_kinds(text: str) -> set[str]:
@@ -111,24 +41,43 @@ def other_kinds(text: str) -> set[str]:
     return {kind for kind, pattern in lexicon().other_kinds.items() if pattern.search(key)}
 
 
-@dataclass(frozen=True)
-class Trigger:
+class Trigger(NamedTuple):  # a tuple: made for every trigger word of every sentence
     start: int  # offsets in the article text
     end: int
     type: str
     strong: bool
 
 
-def triggers(sentence: Sentence, mentions: list[Mention] | None = None) -> list[Trigger]:
+class _Words:
+    """The matches of the trigger lists, the modal words, the subordinators and the verbs of movement
+    in one sentence, found with one scan (:class:`dossier.timex.word_lists.WordLists`)."""
+
+    def __init__(self, sentence: Sentence) -> None:
+        lx = lexicon()
+        by_list = lx.sentence_words.scan(sentence.key)
+        count = len(lx.triggers)
+        self.modal = by_list.pop(count, [])
+        self.subordinators = by_list.pop(count + 1, [])
+        self.visits = by_list.pop(count + 2, [])  # visit_before_name, before a place named
+        self.triggers = sorted(by_list.items()) if len(by_list) > 1 else list(by_list.items())
+
+
+def triggers(
+    sentence: Sentence, mentions: list[Mention] | None = None, words: _Words | None = None
+) -> list[Trigger]:
     """The non-hypothetical trigger words of a sentence, longest first where two overlap. A verb of
     movement (``đến``, ``rời``) counts only right before the mention of a place or country."""
     lx = lexicon()
-    key = match_key(sentence.text)
-    modal_ends = [m.end() for m in lx.modal.finditer(key)]
-    modal_starts = [m.start() for m in lx.modal.finditer(key)]
+    key = sentence.key
+    words = words or _Words(sentence)
+    if not words.triggers and not words.visits:
+        return []
+    modal_ends = [m.end() for m in words.modal]
+    modal_starts = [m.start() for m in words.modal]
     found: list[Trigger] = []
-    for pattern, kind, strong in lx.triggers:
-        for m in pattern.finditer(key):
+    for i, matches in words.triggers:
+        _, kind, strong = lx.triggers[i]
+        for m in matches:
             if any(0 <= m.start() - end <= lx.modal_window for end in modal_ends):
                 continue
             if lx.place_nouns.search(key, max(0, m.start() - 30), m.start()):
@@ -136,8 +85,12 @@ def triggers(sentence: Sentence, mentions: list[Mention] | None = None) -> list[
             if not strong and any(0 <= start - m.end() <= _NOUN_MODAL_WINDOW for start in modal_starts):
                 continue  # "cuộc gặp có thể xảy ra": the noun's own verb is hypothetical
             found.append(Trigger(sentence.start + m.start(), sentence.start + m.end(), kind, strong))
-    destinations = {m.start - sentence.start for m in mentions or [] if m.type in _DESTINATIONS}
-    for m in lx.visit_before_name.finditer(key):
+    destinations = (
+        {m.start - sentence.start for m in mentions or [] if m.type in _DESTINATIONS}
+        if words.visits
+        else set()
+    )
+    for m in words.visits:
         if m.end() in destinations and not any(0 <= m.start() - end <= lx.modal_window for end in modal_ends):
             found.append(Trigger(sentence.start + m.start(), sentence.start + m.end(), "visit", True))
     kept: list[Trigger] = []
@@ -160,7 +113,7 @@ class _Group:
     time: TimeExpr | None
     triggers: list[Trigger]
 
-    @property
+    @cached_property
     def span(self) -> tuple[int, int]:
         points = [t.start for t in self.triggers] + [t.end for t in self.triggers]
         return min(points), max(points)
@@ -173,13 +126,12 @@ class _Scope:
     sequence: bool  # the time of a "sau khi …" clause, which also dates a main clause without one
 
 
-def _scopes(sentence: Sentence, times: list[TimeExpr]) -> list[_Scope]:
+def _scopes(sentence: Sentence, times: list[TimeExpr], words: _Words) -> list[_Scope]:
     """For each time, the stretch of the sentence it may date: all of it, unless the time sits in a
     subordinate clause (``kể từ khi … năm 2022,``): then that clause only, from its opening word to the
     next comma or semicolon."""
     lx = lexicon()
-    key = match_key(sentence.text)
-    opens = [(sentence.start + m.start(), m.group()) for m in lx.subordinators.finditer(key)]
+    opens = [(sentence.start + m.start(), m.group()) for m in words.subordinators]
     out = []
     for t in times:
         before = [
@@ -222,8 +174,13 @@ def _groups(trigs: list[Trigger], times: list[TimeExpr], scopes: list[_Scope]) -
 
 def _assign(mentions: list[Mention], groups: list[_Group]) -> dict[int, list[Mention]]:
     out: dict[int, list[Mention]] = defaultdict(list)
+    if len(groups) == 1:
+        if mentions:
+            out[0] = list(mentions)
+        return out
+    spans = [g.span for g in groups]
     for mention in mentions:
-        best = min(range(len(groups)), key=lambda i: _distance((mention.start, mention.end), groups[i].span))
+        best = min(range(len(spans)), key=lambda i: _distance((mention.start, mention.end), spans[i]))
         out[best].append(mention)
     return out
 
@@ -237,7 +194,22 @@ def _news_of_the_day(article: Article, sentence: Sentence, kind: str) -> bool:
     lx = lexicon()
     if sentence.index < lx.lead_sentences:
         return True
-    return kind in _REPORTING and not lx.background.search(match_key(sentence.text))
+    return kind in _REPORTING and not lx.background.search(sentence.key)
+
+
+def _mentions_by_sentence(article: Article) -> list[list[Mention]]:
+    """For each sentence, the mentions that start in it, in the article's order."""
+    sentences = article.sentences
+    starts = [s.start for s in sentences]
+    if any(s.start > s.end for s in sentences) or any(a.end > b.start for a, b in pairwise(sentences)):
+        # not in order: no shortcut
+        return [[m for m in article.mentions if s.start <= m.start < s.end] for s in sentences]
+    out: list[list[Mention]] = [[] for _ in sentences]
+    for m in article.mentions:
+        i = bisect_right(starts, m.start) - 1
+        if i >= 0 and m.start < sentences[i].end:
+            out[i].append(m)
+    return out
 
 
 def extract(
@@ -250,18 +222,21 @@ def extract(
     event it tells (:mod:`dossier.stages.event_join`)."""
     article_date = article_date if article_date is not None else article.published
     times = sorted(article.times, key=lambda t: t.start)
+    time_starts = [t.start for t in times]
     out: list[EventMention] = []
-    for sentence in article.sentences:
-        mentions = [m for m in article.mentions if sentence.start <= m.start < sentence.end]
-        trigs = triggers(sentence, mentions)
+    for sentence, mentions in zip(article.sentences, _mentions_by_sentence(article), strict=True):
+        words = _Words(sentence)
+        trigs = triggers(sentence, mentions, words)
         if not trigs:
             continue
-        own = [t for t in times if sentence.start <= t.start < sentence.end]
+        own = times[bisect_left(time_starts, sentence.start) : bisect_left(time_starts, sentence.end)]
         para = _paragraph_start(article.text, sentence.start)
         governing = [
-            t for t in times if para <= t.start < sentence.start and t.granularity in ("day", "month")
+            t
+            for t in times[bisect_left(time_starts, para) : bisect_left(time_starts, sentence.start)]
+            if t.granularity in ("day", "month")
         ]
-        groups = _groups(trigs, own, _scopes(sentence, own))
+        groups = _groups(trigs, own, _scopes(sentence, own, words))
         assigned = _assign(mentions, groups)
         for i, group in enumerate(groups):
             members = assigned.get(i, []) or _antecedent(mentions, group)
@@ -290,7 +265,7 @@ def _previous(
     article), at year precision, with the sentence's participants. None when there is no such phrase,
     no deed before it or nothing to count back from."""
     lx = lexicon()
-    found = lx.first_in_years.search(match_key(sentence.text))
+    found = lx.first_in_years.search(sentence.key)
     if found is None:
         return None
     at = sentence.start + found.start()
@@ -332,6 +307,8 @@ def _kinds(group: _Group, sentence: Sentence) -> list[list[Trigger]]:
     sau khi Bình Nhưỡng bắn thử tên lửa`` reports a sanction and, in its ``sau khi`` clause, a test."""
     speech = [t for t in group.triggers if t.type in _REPORTING]
     deeds = [t for t in group.triggers if t.type not in _REPORTING]
+    if len({t.type for t in deeds}) < 2:
+        return [kinds for kinds in (deeds, speech) if kinds]  # one type of deed: one clause or many alike
     by_clause: dict[int, list[Trigger]] = defaultdict(list)
     for trig in deeds:
         by_clause[_clause_of(sentence, trig)].append(trig)
@@ -344,9 +321,11 @@ def _kinds(group: _Group, sentence: Sentence) -> list[list[Trigger]]:
 def _clause_of(sentence: Sentence, trig: Trigger) -> int:
     """Where the clause holding a trigger opens: the last clause-opening word before it with no comma
     or semicolon between (a ``sau khi``, ``nhằm đáp trả`` clause), else -1 (the main clause)."""
-    key = match_key(article_slice(sentence, sentence.start, trig.start))
-    opens = [m.end() for m in lexicon().clause_openers.finditer(key)]
-    opens = [o for o in opens if not re.search(r"[,;:]", key[o:])]
+    # the key of the text before the trigger: a trigger opens a word, so no vowel run is cut
+    cut = trig.start - sentence.start
+    key = sentence.key
+    opens = [m.end() for m in lexicon().clause_openers.finditer(key, 0, cut)]
+    opens = [o for o in opens if not _CLAUSE_STOP.search(key, o, cut)]
     return max(opens, default=-1)
 
 
@@ -397,8 +376,17 @@ def _undated(sentence: Sentence, trigs: list[Trigger], mentions: list[Mention]) 
     if kind in lx.unjoinable:
         return None
     trig = min((t for t in trigs if t.type == kind), key=lambda t: t.start)
-    phrase = article_slice(sentence, trig.end, min(sentence.end, trig.end + lx.phrase_chars))
-    key = match_key(phrase)
+    if not any(m.type == "person" and m.start >= trig.end for m in mentions):
+        return None  # no one named after the trigger: no phrase can name them
+    lo, hi = trig.end - sentence.start, min(sentence.end, trig.end + lx.phrase_chars) - sentence.start
+    phrase = sentence.text[lo:hi]
+    # the sentence's key serves unless the phrase ends inside a word (a vowel run cut in two folds
+    # its tone mark differently)
+    key = (
+        sentence.key[lo:hi]
+        if hi >= len(sentence.text) or not sentence.text[hi].isalpha()
+        else match_key(phrase)
+    )
     stops = [m.start() for m in re.finditer(r"[,;:.!?()\[\]\"“”]", phrase)]
     stops += [m.start() for m in lx.clause_openers.finditer(key)]
     stops += [m.start() for m in lx.modal.finditer(key)]
@@ -436,7 +424,4 @@ def _date(
 
 
 def _unique(ids: Any) -> list[str]:
-    seen: dict[str, None] = {}
-    for entity_id in ids:
-        seen.setdefault(entity_id, None)
-    return list(seen)
+    return list(dict.fromkeys(ids))

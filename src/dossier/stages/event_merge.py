@@ -11,8 +11,9 @@ gives. Each (article, line) is evidence once.
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -21,11 +22,13 @@ from dossier.models import stable_id
 from dossier.stages.event_extract import other_kinds
 from dossier.timex.values import granularity_of, interval, sort_key
 
-_SPEECH = ("statement", "accusation", "denial")
+SPEECH = ("statement", "accusation", "denial")
+_NONE: frozenset[str] = frozenset()  # shared by the many clusters with no kinds or no persons
+Evidence = tuple[str, int, str | None, int | None]  # article, line, text (None: not read), sentence
 _ORDER = {"day": 0, "month": 1, "quarter": 2, "year": 3, "decade": 4, "century": 5}
 
 
-@dataclass
+@dataclass(slots=True)
 class Cluster:
     type: str
     date: str
@@ -33,23 +36,23 @@ class Cluster:
     speaker: str | None
     participants: Counter[str] = field(default_factory=Counter)
     places: Counter[str] = field(default_factory=Counter)
-    evidence: list[dict[str, Any]] = field(default_factory=list)
-    summary: str = ""
-    kinds: set[str] = field(default_factory=set)  # for "other": founding, collapse, coming to power …
+    evidence: list[Evidence] = field(default_factory=list)
+    summary: str | None = ""  # None: the store fills it in from the first mention
+    kinds: Set[str] = field(default_factory=set)  # for "other": founding, collapse, coming to power …
     cited: set[tuple[str, int]] = field(default_factory=set)  # (article, line) of the evidence
 
-    def persons(self, person_ids: set[str]) -> set[str]:
-        return {p for p in self.participants if p in person_ids}
 
-
-def _speaker(participants: list[str], person_ids: set[str]) -> str | None:
+def speaker_of(participants: list[str], person_ids: set[str]) -> str | None:
     persons = [p for p in participants if p in person_ids]
     return persons[0] if persons else (participants[0] if participants else None)
 
 
 _interval = lru_cache(maxsize=65536)(interval)
 _granularity = lru_cache(maxsize=65536)(granularity_of)
-Bucket = tuple[str, int, int]  # (type, year, month): month 0 for a year or quarter; year 0 for wider
+# (type, year, month): month 0 for a year or quarter; year 0 for wider. A cluster dated within one month
+# is also under (type, year, month, day), day 0 unless its date is one day: a mention dated to a day
+# can only join the clusters of that day or of wider dates, so it is compared with those only.
+Bucket = tuple[Any, ...]
 
 
 def _bucket_of(kind: str, date_value: str) -> Bucket:
@@ -58,6 +61,16 @@ def _bucket_of(kind: str, date_value: str) -> Bucket:
     if span[0].year != span[1].year:
         return kind, 0, 0
     return kind, span[0].year, span[0].month if span[0].month == span[1].month else 0
+
+
+def _buckets_of(kind: str, date_value: str) -> list[Bucket]:
+    """The buckets a cluster of this type and date is filed under."""
+    coarse = _bucket_of(kind, date_value)
+    if coarse[2] == 0:
+        return [coarse]
+    span = _interval(date_value)
+    assert span is not None
+    return [coarse, (*coarse, span[0].day if span[0] == span[1] else 0)]
 
 
 def dates_agree(a: str, b: str) -> bool:
@@ -69,31 +82,14 @@ def dates_agree(a: str, b: str) -> bool:
     return x[0] <= y[1] and y[0] <= x[1]
 
 
-def _fits(mention: dict[str, Any], cluster: Cluster, person_ids: set[str]) -> int:
-    """How many participants the mention shares with the cluster, or 0 when it cannot join it."""
-    if mention["type"] != cluster.type or not dates_agree(mention["date"], cluster.date):
-        return 0
-    participants = set(mention["participants"])
-    shared = participants & set(cluster.participants)
-    if not shared:
-        return 0
-    persons = participants & person_ids
-    if persons and cluster.persons(person_ids) and not persons & cluster.persons(person_ids):
-        return 0
-    if cluster.type in _SPEECH and _speaker(mention["participants"], person_ids) != cluster.speaker:
-        return 0
-    if cluster.type == "other" and not other_kinds(mention["text"]) & cluster.kinds:
-        return 0
-    return len(shared)
-
-
-def _precision(mention: dict[str, Any]) -> int:
-    return _ORDER.get(granularity_of(mention["date"]) or "century", 9)
+@lru_cache(maxsize=65536)
+def _date_order(date_value: str) -> tuple[Any, ...]:
+    return _ORDER.get(_granularity(date_value) or "century", 9), sort_key(date_value)
 
 
 def order_key(mention: dict[str, Any]) -> tuple[Any, ...]:
     """The order mentions are merged in: finest date first, then by date, article and line."""
-    return (_precision(mention), sort_key(mention["date"]), mention["article"], mention["line"])
+    return (*_date_order(mention["date"]), mention["article"], mention["line"])
 
 
 def shard_year(date_value: str) -> int | None:
@@ -120,38 +116,40 @@ class Merger:
         self.person_ids = person_ids
         self.clusters: list[Cluster] = []
         self.ranks: list[tuple[Any, ...]] = []
-        self._bucket: list[Bucket] = []
+        self.creators: list[Creator] = []  # what told each cluster first, for the order of equal ranks
+        self._bucket: list[list[Bucket]] = []
         self._has_persons: list[bool] = []
+        self._persons: list[Set[str]] = []  # each cluster's participants that are persons
         self._by_speaker: dict[tuple[Bucket, str | None], list[int]] = defaultdict(list)
         self._by_person: dict[tuple[Bucket, str], list[int]] = defaultdict(list)
         self._by_part: dict[tuple[Bucket, str], list[int]] = defaultdict(list)
         self._buckets_of_type: dict[str, set[Bucket]] = defaultdict(set)
 
-    def adopt(self, other: Merger) -> None:
-        """Take over the clusters another merger made (a shard merged on its own)."""
-        for cluster, rank in zip(other.clusters, other.ranks, strict=True):
-            index = self._register(cluster, rank)
-            self._index(index, list(cluster.participants))
-
-    def _register(self, cluster: Cluster, rank: tuple[Any, ...]) -> int:
+    def _register(self, cluster: Cluster, rank: tuple[Any, ...], creator: Creator) -> int:
         index = len(self.clusters)
         self.clusters.append(cluster)
         self.ranks.append(rank)
-        bucket = _bucket_of(cluster.type, cluster.date)
-        self._bucket.append(bucket)
+        self.creators.append(creator)
+        buckets = _buckets_of(cluster.type, cluster.date)
+        self._bucket.append(buckets)
         self._has_persons.append(False)
-        self._buckets_of_type[cluster.type].add(bucket)
-        if cluster.type in _SPEECH:
-            self._by_speaker[(bucket, cluster.speaker)].append(index)
+        self._persons.append(_NONE)  # a set of its own once it has a person
+        self._buckets_of_type[cluster.type].add(buckets[0])
+        if cluster.type in SPEECH:
+            for bucket in buckets:
+                self._by_speaker[(bucket, cluster.speaker)].append(index)
         return index
 
     def _index(self, index: int, new_participants: list[str]) -> None:
-        bucket = self._bucket[index]
-        for p in new_participants:
-            self._by_part[(bucket, p)].append(index)
-            if p in self.person_ids:
-                self._by_person[(bucket, p)].append(index)
-                self._has_persons[index] = True
+        for bucket in self._bucket[index]:
+            for p in new_participants:
+                self._by_part[(bucket, p)].append(index)
+                if p in self.person_ids:
+                    self._by_person[(bucket, p)].append(index)
+                    self._has_persons[index] = True
+        found = [p for p in new_participants if p in self.person_ids]
+        if found:
+            self._persons[index] = self._persons[index] | set(found)
 
     def _buckets(self, kind: str, date_value: str) -> list[Bucket]:
         span = _interval(date_value)
@@ -159,6 +157,14 @@ class Merger:
         if span[1].year - span[0].year > 20:
             return sorted(self._buckets_of_type.get(kind, ()), key=str)
         found: list[Bucket] = [(kind, 0, 0)]  # the clusters dated wider than a year
+        if span[0] == span[1]:  # one day: that day's clusters, the month's dated wider than a day
+            day = span[0]
+            return [
+                *found,
+                (kind, day.year, 0),
+                (kind, day.year, day.month, day.day),
+                (kind, day.year, day.month, 0),
+            ]
         for year in range(span[0].year, span[1].year + 1):
             found.append((kind, year, 0))
             first = span[0].month if year == span[0].year else 1
@@ -166,67 +172,146 @@ class Merger:
             found.extend((kind, year, month) for month in range(first, last + 1))
         return found
 
-    def _candidates(self, mention: dict[str, Any]) -> set[int]:
-        buckets = self._buckets(mention["type"], mention["date"])
-        found: set[int] = set()
-        if mention["type"] in _SPEECH:
-            speaker = _speaker(mention["participants"], self.person_ids)
-            for b in buckets:
-                found.update(self._by_speaker.get((b, speaker), ()))
-            return found
-        parts = set(mention["participants"])
-        persons = parts & self.person_ids
+    def _scores(
+        self, kind: str, date: str, parts: set[str], persons: set[str], speaker: str | None
+    ) -> dict[int, int]:
+        """The clusters a mention may join (found through the buckets its date can agree with) and how
+        many participants each shares with it. Only clusters sharing one are listed; for speech only
+        those with the mention's speaker, and for a mention naming persons only clusters that share one
+        of them or name none (conditions :meth:`_best` checks anyway: the indexes only narrow)."""
+        buckets = self._buckets(kind, date)
+        by_part = self._by_part
+        listed: list[int] = []
         for b in buckets:
-            if persons:
+            for q in parts:
+                found = by_part.get((b, q))
+                if found:
+                    listed += found
+        shared = Counter(listed)
+        if kind in SPEECH:
+            allowed: set[int] = set()
+            for b in buckets:
+                allowed.update(self._by_speaker.get((b, speaker), ()))
+            return {i: n for i, n in shared.items() if i in allowed}
+        if persons:
+            sharing: set[int] = set()
+            for b in buckets:
                 for p in persons:
-                    found.update(self._by_person.get((b, p), ()))
-                for q in parts:
-                    found.update(i for i in self._by_part.get((b, q), ()) if not self._has_persons[i])
-            else:
-                for q in parts:
-                    found.update(self._by_part.get((b, q), ()))
-        return found
+                    sharing.update(self._by_person.get((b, p), ()))
+            has_persons = self._has_persons
+            return {i: n for i, n in shared.items() if i in sharing or not has_persons[i]}
+        return shared
+
+    def _best(self, mention: dict[str, Any], parts: set[str], persons: set[str], speaker: str | None) -> int:
+        """The cluster the mention joins: of those it can join, the one sharing the most participants
+        with it, the earliest made among equals; -1 when it can join none.
+
+        It can join a cluster of its type whose date can be its date, sharing a participant with it (a
+        person, when both name persons); for speech, with its speaker; for "other", of a kind it tells.
+        Clusters are tried best first (most shared, then earliest), so the conditions are checked for
+        few of them."""
+        kind, date = mention["type"], mention["date"]
+        kinds = other_kinds(mention["text"]) if kind == "other" else set()
+        clusters, ranks, cluster_persons = self.clusters, self.ranks, self._persons
+        scores = self._scores(kind, date, parts, persons, speaker)
+        while scores:
+            top = max(scores.values())
+            tied = [i for i, n in scores.items() if n == top]
+            for i in sorted(tied, key=ranks.__getitem__):
+                cluster = clusters[i]
+                if cluster.type != kind or not dates_agree(date, cluster.date):
+                    continue
+                if persons and cluster_persons[i] and not persons & cluster_persons[i]:
+                    continue
+                if kind in SPEECH and speaker != cluster.speaker:
+                    continue
+                if kind == "other" and not kinds & cluster.kinds:
+                    continue
+                return i
+            for i in tied:
+                del scores[i]
+        return -1
 
     def add(self, mention: dict[str, Any]) -> None:
-        best, best_rank, chosen = 0, None, -1
-        for i in self._candidates(mention):
-            score = _fits(mention, self.clusters[i], self.person_ids)
-            if score and (score > best or (score == best and self.ranks[i] < best_rank)):  # type: ignore[operator]
-                best, best_rank, chosen = score, self.ranks[i], i
+        named = mention["participants"]
+        parts = set(named)
+        persons = parts & self.person_ids
+        speaker = speaker_of(named, self.person_ids)
+        chosen = self._best(mention, parts, persons, speaker)
         if chosen < 0:
+            kind = mention["type"]
             cluster = Cluster(
-                type=mention["type"],
+                type=kind,
                 date=mention["date"],
                 date_end=mention.get("date_end"),
-                speaker=_speaker(mention["participants"], self.person_ids),
-                summary=mention.get("summary") or mention["text"],
-                kinds=other_kinds(mention["text"]) if mention["type"] == "other" else set(),
+                speaker=speaker,
+                summary=mention.get("summary") or mention.get("text"),
+                kinds=other_kinds(mention["text"]) if kind == "other" else _NONE,
             )
-            chosen = self._register(cluster, order_key(mention))
+            creator = (mention.get("sentence") or 0, named, mention.get("place"))
+            chosen = self._register(cluster, order_key(mention), creator)
         cluster = self.clusters[chosen]
-        fresh = [p for p in dict.fromkeys(mention["participants"]) if p not in cluster.participants]
-        cluster.participants.update(mention["participants"])
+        fresh = [p for p in dict.fromkeys(named) if p not in cluster.participants]
+        cluster.participants.update(named)
         self._index(chosen, fresh)
-        if mention.get("place"):
-            cluster.places[mention["place"]] += 1
+        place = mention.get("place")
+        if place:
+            cluster.places[place] += 1
         where = (mention["article"], mention["line"])
         if where not in cluster.cited:
             cluster.cited.add(where)
-            cluster.evidence.append({"article": where[0], "line": where[1], "text": mention["text"]})
+            cluster.evidence.append(_evidence(mention))
 
-    def events(self, clusters: list[int] | None = None) -> list[dict[str, Any]]:
-        """The timeline events of the clusters (all, or those listed), in timeline order."""
+    def events(
+        self, clusters: list[int] | None = None, held: set[tuple[str, str, int]] | None = None
+    ) -> list[dict[str, Any]]:
+        """The timeline events of the clusters (all, or those listed), in timeline order, with unique
+        ids. An event first told on a (date, article, line) of ``held`` keeps its id unnumbered and
+        carries ``_order`` instead, for :func:`number_ids` to number it with the events other mergers
+        made from that line (mergers of one shard's speakers, each merged on its own)."""
         chosen = range(len(self.clusters)) if clusters is None else clusters
         clusters_, ranks = self.clusters, self.ranks
         ordered = sorted(chosen, key=lambda i: (sort_key(clusters_[i].date), clusters_[i].type, ranks[i]))
         events = [_event(self.clusters[i]) for i in ordered]
         seen: Counter[str] = Counter()
-        for event in events:
+        for i, event in zip(ordered, events, strict=True):
+            c = clusters_[i]
+            first = c.evidence[0]
+            if held and (c.date, first[0], first[1]) in held:
+                event["_order"] = (sort_key(c.date), c.type, ranks[i], _creator_key(self.creators[i]), i)
+                continue
             # two events first told by one sentence (two speakers, two meetings) need two ids
             seen[event["id"]] += 1
             if seen[event["id"]] > 1:
                 event["id"] = stable_id("evt", event["id"], seen[event["id"]])
         return events
+
+
+Creator = tuple[
+    int, list[str], str | None
+]  # the sentence, participants and place of a cluster's first mention
+
+
+def _creator_key(creator: Creator) -> tuple[Any, ...]:
+    """The order mentions that tie on :func:`order_key` are merged in (the order they are read in:
+    by sentence, then participants and place as stored), for a cluster's first mention."""
+    sentence, participants, place = creator
+    return sentence, json.dumps(participants), place is not None, place or ""
+
+
+def number_ids(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Events of one type and date span first told on one line, made by several mergers (held by
+    :meth:`Merger.events`), in timeline order, with the ids they would have had merged together: two
+    events first told by one sentence get two ids, numbered in the order they were made (for mentions
+    read in the store's order, :func:`dossier.store.corpus_io.event_mentions_of`)."""
+    events.sort(key=lambda e: e["_order"])
+    seen: Counter[str] = Counter()
+    for event in events:
+        del event["_order"]
+        seen[event["id"]] += 1
+        if seen[event["id"]] > 1:
+            event["id"] = stable_id("evt", event["id"], seen[event["id"]])
+    return events
 
 
 def readable(mentions: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -254,8 +339,21 @@ def merge_shard(mentions: list[dict[str, Any]], person_ids: set[str]) -> Merger:
     return merger
 
 
+def _evidence(mention: dict[str, Any]) -> Evidence:
+    """A piece of evidence: the mention's article, line, text and sentence. A mention read without its
+    text leaves it None (the store copies it from the mention's sentence when writing the event)."""
+    return (mention["article"], mention["line"], mention.get("text"), mention.get("sentence"))
+
+
+def _evidence_row(evidence: Evidence) -> dict[str, Any]:
+    article, line, text, sentence = evidence
+    if text is None:
+        return {"article": article, "line": line, "text": None, "sentence": sentence}
+    return {"article": article, "line": line, "text": text}
+
+
 def _event(cluster: Cluster) -> dict[str, Any]:
-    first = cluster.evidence[0]
+    first = _evidence_row(cluster.evidence[0])
     place = cluster.places.most_common(1)[0][0] if cluster.places else None
     participants = [p for p, _ in cluster.participants.most_common() if p != place]
     return {
@@ -266,5 +364,5 @@ def _event(cluster: Cluster) -> dict[str, Any]:
         "summary": cluster.summary,
         "participants": participants,
         "place": place,
-        "evidence": cluster.evidence,
+        "evidence": [_evidence_row(e) for e in cluster.evidence],
     }

@@ -6,15 +6,20 @@ type dated within one year form a shard that merges on its own — except where 
 dated wider than a year (``199X``, ``20XX``) may join clusters of several years: those years' shards
 and the wide mentions form one larger shard. Merging the shards one by one gives exactly the events
 that merging every mention at once gives, and only one shard's rows are in memory at a time.
+
+A shard of speech (statements, accusations, denials) is merged a speaker at a time: a mention of
+speech only joins a cluster of its own speaker. Its events are numbered together at the end
+(:func:`dossier.stages.event_merge.number_ids`), so that two events first told by one sentence get the
+ids they would get merged at once.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from dossier.stages.event_merge import merge_shard
+from dossier.stages.event_merge import SPEECH, merge_shard, number_ids, speaker_of
 from dossier.timex.values import interval
 
 Shard = tuple[str, list[str]]  # (event type, the dates whose mentions it holds)
@@ -47,7 +52,7 @@ def plan(type_dates: list[tuple[str, str]]) -> list[Shard]:
 
 
 def shard_events(rows: list[dict[str, Any]], person_ids: set[str]) -> list[dict[str, Any]]:
-    """The timeline events of one shard's mention rows (the unit of work a worker runs)."""
+    """The timeline events of one shard's mention rows."""
     return merge_shard(rows, person_ids).events()
 
 
@@ -57,3 +62,58 @@ def shard_rows(store: Any, shards: list[Shard]) -> Iterator[list[dict[str, Any]]
 
     for kind, dates in shards:
         yield event_mentions_of(store, kind, dates)
+
+
+Unit = tuple[int, list[Any], set[tuple[str, str, int]]]  # (shard, mention rows, lines several speakers tell)
+
+
+def units(store: Any, shards: list[Shard], person_ids: set[str]) -> Iterator[Unit]:
+    """The units of merging work, one shard's at a time: a shard of statements, accusations or denials
+    split by speaker (a mention only joins a cluster of its own speaker, so each speaker's mentions
+    merge on their own, in a fraction of the memory), any other shard whole. A unit names the
+    (date, article, line) that mentions of several speakers tell: events first told there are
+    numbered across the shard's units (:func:`numbered`)."""
+    from dossier.store.corpus_io import event_mentions_of
+
+    for number, (kind, dates) in enumerate(shards):
+        yield from split(number, kind, event_mentions_of(store, kind, dates), person_ids)
+
+
+def split(number: int, kind: str, rows: list[Any], person_ids: set[str]) -> Iterator[Unit]:
+    """The units of one shard's rows (see :func:`units`)."""
+    if kind not in SPEECH:
+        yield number, rows, set()
+        return
+    by_speaker: dict[str | None, list[Any]] = defaultdict(list)
+    tellers: dict[tuple[str, str, int], set[str | None]] = defaultdict(set)
+    for row in rows:
+        speaker = speaker_of(row["participants"], person_ids)
+        by_speaker[speaker].append(row)
+        tellers[(row["date"], row["article"], row["line"])].add(speaker)
+    shared = {where for where, who in tellers.items() if len(who) > 1}
+    del rows, tellers
+    for speaker in sorted(by_speaker, key=lambda s: s or ""):
+        yield number, by_speaker.pop(speaker), shared
+
+
+def unit_events(unit: Unit, person_ids: set[str]) -> tuple[int, list[dict[str, Any]]]:
+    """The events of one unit (the unit of work a worker runs); those first told on a line several
+    speakers tell keep their ids unnumbered (:func:`numbered` numbers them)."""
+    number, rows, shared = unit
+    return number, merge_shard(rows, person_ids).events(held=shared)
+
+
+def numbered(results: Iterable[tuple[int, list[dict[str, Any]]]]) -> Iterator[list[dict[str, Any]]]:
+    """The events of the units, as they come, with unique ids: those a unit left unnumbered are held
+    until their shard's last unit and numbered together (:func:`number_ids`)."""
+    current: int | None = None
+    held: list[dict[str, Any]] = []
+    for number, events in results:
+        if number != current and held:
+            yield number_ids(held)
+            held = []
+        current = number
+        held.extend(e for e in events if "_order" in e)
+        yield [e for e in events if "_order" not in e]
+    if held:
+        yield number_ids(held)

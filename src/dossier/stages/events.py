@@ -11,11 +11,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from dossier.models import Article
 from dossier.stages import event_anchor, event_extract, event_join, event_shards
+from dossier.stages.entity_table import PERSON_IDS
 from dossier.store import corpus_io
 from dossier.store.sqlite import Store
 
@@ -28,17 +28,17 @@ def run(article: Article, ctx: Context) -> Article:
     return article
 
 
-def _redate_undated(
-    store: Store,
-    undated: list[dict[str, Any]],
-    dated_rows: list[dict[str, Any]],
-    mentions: dict[str, list[dict[str, Any]]],
-    years: list[int],
-) -> None:
-    for row in undated:
-        article = event_anchor.article_from_store(
-            row, store.sentences(row["id"]), mentions.get(row["id"], [])
-        )
+def _redate_undated(store: Store) -> None:
+    """Date the canonical undated articles that share events with dated ones, one article at a time;
+    of the dated event mentions, only those that could agree with one of theirs are held."""
+    entity_ids: set[str] = set()
+    for row in corpus_io.undated_articles(store):
+        entity_ids.update(m["entity"] for m in corpus_io.article_mentions(store, row["id"]))
+    dated_rows = corpus_io.dated_deeds(store, entity_ids)
+    years = corpus_io.published_years(store)
+    for row in corpus_io.undated_articles(store):
+        mentions = corpus_io.article_mentions(store, row["id"])
+        article = event_anchor.article_from_store(row, store.sentences(row["id"]), mentions)
         anchor = event_anchor.infer(article, dated_rows, years)
         if anchor is None:
             continue
@@ -48,20 +48,15 @@ def _redate_undated(
 
 def run_corpus(store: Store, ctx: Context) -> None:
     """Recompute the timeline from the stored event mentions of the canonical articles, shard by shard
-    (:mod:`dossier.stages.event_shards`), on the build's engine."""
+    (:mod:`dossier.stages.event_shards`), on the build's engine; then join undated mentions to it."""
     if corpus_io.has_undated(store):
-        articles = [a for a in store.articles() if not a.get("duplicate_of")]
-        undated = [a for a in articles if not a["published"]]
-        mention_rows = store.mention_rows()
-        by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for m in mention_rows:
-            by_article[m["article"]].append(m)
-        dated_ids = {a["id"] for a in articles if a["published"]}
-        years = sorted({int(a["published"][:4]) for a in articles if a["published"]})
-        dated_rows = [r for r in store.event_mentions() if r["article"] in dated_ids]
-        _redate_undated(store, undated, dated_rows, by_article, years)
+        _redate_undated(store)
+    persons = ctx.cache.pop(PERSON_IDS, None)  # counted by the entities stage, which ran just before
+    if persons is None:
+        persons = corpus_io.person_ids(store)
     shards = event_shards.plan(corpus_io.event_dates(store))
-    persons = corpus_io.person_ids(store)
-    batches = ctx.engine.map(event_shards.shard_events, event_shards.shard_rows(store, shards), persons)
-    corpus_io.write_events(store, batches)
-    event_join.run(store)
+    units = event_shards.units(store, shards, persons)
+    corpus_io.write_events(
+        store, event_shards.numbered(ctx.engine.map(event_shards.unit_events, units, persons))
+    )
+    event_join.run(store, persons)

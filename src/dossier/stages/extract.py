@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from html import unescape
 
@@ -15,22 +16,37 @@ from dossier.stages.split import split
 from dossier.vi.text import has_vietnamese_letters, nfc
 
 _TAG = re.compile(r"<[^>]*>")
+_SPACES = re.compile(r"\s+")
+_AUTHOR_SEPARATORS = re.compile(r";|,| và | and ")
 
 
-def _locate_paragraphs(doc: Document, paragraphs: list[str]) -> list[int]:
+def _visible_lines(doc: Document) -> list[str]:
+    """Each source line's text without tags or entities, NFC, with runs of whitespace as one space."""
+    return [_SPACES.sub(" ", nfc(unescape(_TAG.sub(" ", ln)))) for ln in doc.lines]
+
+
+def _locate_paragraphs(visible: list[str], paragraphs: list[str]) -> list[int]:
     """The 1-based source line where each extracted paragraph's text begins (best effort: the first
-    line whose tag-stripped text contains the paragraph's opening words)."""
-    visible = [nfc(unescape(_TAG.sub(" ", ln))) for ln in doc.lines]
-    visible = [re.sub(r"\s+", " ", v) for v in visible]
+    line whose tag-stripped text contains the paragraph's opening words, looking from the line found
+    for the paragraph before and then from the top)."""
+    # visible lines hold no newline, nor do the probes: a probe found in the joined text lies in one line
+    joined = "\n".join(visible)
+    starts: list[int] = []
+    offset = 0
+    for v in visible:
+        starts.append(offset)
+        offset += len(v) + 1
     found: list[int] = []
     cursor = 0
     for para in paragraphs:
-        probe = re.sub(r"\s+", " ", para)[:40].strip()
+        probe = _SPACES.sub(" ", para)[:40].strip()
         line = None
-        for j in list(range(cursor, len(visible))) + list(range(0, cursor)):
-            if probe and probe in visible[j]:
-                line = j
-                break
+        if probe and visible:
+            at = joined.find(probe, starts[cursor])
+            if at < 0:
+                at = joined.find(probe, 0, starts[cursor])
+            if at >= 0:
+                line = bisect.bisect_right(starts, at) - 1
         if line is None:
             line = cursor
         else:
@@ -52,7 +68,8 @@ def extract_html(doc: Document) -> Article:
     title = nfc(result.get("title") or "").strip()
     if paragraphs and title and paragraphs[0] == title:
         paragraphs = paragraphs[1:]
-    lines = _locate_paragraphs(doc, paragraphs)
+    visible = _visible_lines(doc)
+    lines = _locate_paragraphs(visible, paragraphs)
     segments: list[Segment] = []
     offset = 0
     for para, line in zip(paragraphs, lines, strict=True):
@@ -66,7 +83,7 @@ def extract_html(doc: Document) -> Article:
         known = meta.outlet_named(site) or meta.outlet_of_domain(site)
         outlet = known.name if known else site
     text = "\n".join(paragraphs)
-    title_line = _locate_paragraphs(doc, [title])[0] if title else (lines[0] if lines else 1)
+    title_line = _locate_paragraphs(visible, [title])[0] if title else (lines[0] if lines else 1)
     return Article(
         source_id=doc.source_id,
         title=title or (paragraphs[0][:120] if paragraphs else ""),
@@ -76,7 +93,7 @@ def extract_html(doc: Document) -> Article:
         offsets=OffsetMap(segments),
         published=date,
         outlet=outlet,
-        authors=[a.strip() for a in re.split(r";|,| và | and ", author) if a.strip()] if author else [],
+        authors=[a.strip() for a in _AUTHOR_SEPARATORS.split(author) if a.strip()] if author else [],
         language="vi" if has_vietnamese_letters(text) else (result.get("language") or "en"),
     )
 

@@ -15,9 +15,11 @@ _EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{2,3})(?=\S)|(?<=\S)(\*{1,3}|_{2,3}
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
 _HEADING = re.compile(r"^\s*(#{1,6})\s+")
 _BULLET = re.compile(r"^\s*(?:[-*+•·]|\d{1,3}[.)])\s+(?=\S)")
+# What a link-only line may hold besides its links.
+_NOT_DECORATION = re.compile(r"[^\s*_#|>\-•]")
 
 
-@dataclass
+@dataclass(slots=True)
 class CleanLine:
     """A line's text without decoration, and (text_start, column, length) runs back into the line."""
 
@@ -30,47 +32,52 @@ class CleanLine:
 
 def strip_markup(line: str) -> CleanLine:
     """The visible text of a Markdown-ish line, trimmed, with its column runs."""
-    keep = [True] * len(line)
+    # Column spans [start, end) of decoration to drop; each pattern is only run when the line holds
+    # the character it needs, so a line of plain prose costs a few substring tests.
+    drops: list[tuple[int, int]] = []
     heading = 0
-    m = _HEADING.match(line)
+    m = _HEADING.match(line) if "#" in line else None
     if m:
         heading = len(m.group(1))
-        for i in range(m.end()):
-            keep[i] = False
+        drops.append((0, m.end()))
     else:
         m = _BULLET.match(line)
         if m and not line.lstrip().startswith(("**", "*[")):
-            for i in range(m.end()):
-                keep[i] = False
+            drops.append((0, m.end()))
     link_spans: list[tuple[int, int]] = []
     target = None
-    for lm in _LINK.finditer(line):
-        # keep the label, drop "[", "](target)"
-        keep[lm.start()] = False
-        if line[lm.start()] == "!":
-            keep[lm.start() + 1] = False
-        label_end = lm.start(1) + len(lm.group(1))
-        for i in range(label_end, lm.end()):
-            keep[i] = False
-        link_spans.append((lm.start(), lm.end()))
-        target = lm.group(2)
-    for em in _EMPHASIS.finditer(line):
-        for i in range(em.start(), em.end()):
-            keep[i] = False
-    for es in _ESCAPE.finditer(line):
-        keep[es.start()] = False
+    if "](" in line:
+        for lm in _LINK.finditer(line):
+            # keep the label, drop "[", "](target)"
+            start = lm.start()
+            drops.append((start, start + 2 if line[start] == "!" else start + 1))
+            drops.append((lm.end(1), lm.end()))
+            link_spans.append((start, lm.end()))
+            target = lm.group(2)
+    if "*" in line or "__" in line:
+        drops.extend(em.span() for em in _EMPHASIS.finditer(line))
+    if "\\" in line:
+        drops.extend((es.start(), es.start() + 1) for es in _ESCAPE.finditer(line))
+    if not drops:
+        text = line.strip()
+        if not text:
+            return CleanLine(text, [], heading)
+        return CleanLine(text, [(0, len(line) - len(line.lstrip()), len(text))], heading)
+    # the kept columns: what lies between the dropped spans
+    kept: list[tuple[int, int]] = []
+    pos = 0
+    for a, b in sorted(drops):
+        if a > pos:
+            kept.append((pos, a - pos))
+        pos = max(pos, b)
+    if pos < len(line):
+        kept.append((pos, len(line) - pos))
     runs: list[tuple[int, int, int]] = []
-    chars: list[str] = []
-    for col, ch in enumerate(line):
-        if not keep[col]:
-            continue
-        if runs and runs[-1][1] + runs[-1][2] == col:
-            start, c0, n = runs[-1]
-            runs[-1] = (start, c0, n + 1)
-        else:
-            runs.append((len(chars), col, 1))
-        chars.append(ch)
-    text = "".join(chars)
+    offset = 0
+    for col, n in kept:
+        runs.append((offset, col, n))
+        offset += n
+    text = "".join(line[col : col + n] for col, n in kept)
     # trim, shifting the runs
     lead = len(text) - len(text.lstrip())
     text = text.strip()
@@ -79,6 +86,13 @@ def strip_markup(line: str) -> CleanLine:
         s, e = max(start, lead), min(start + n, lead + len(text))
         if s < e:
             trimmed.append((s - lead, col + (s - start), e - s))
-    outside = "".join(ch for i, ch in enumerate(line) if not any(a <= i < b for a, b in link_spans))
-    link_only = bool(link_spans) and not re.sub(r"[\s*_#|>\-•]", "", outside)
+    link_only = False
+    if link_spans:
+        pos = 0
+        for a, b in link_spans:
+            if _NOT_DECORATION.search(line, pos, a):
+                break
+            pos = b
+        else:
+            link_only = _NOT_DECORATION.search(line, pos) is None
     return CleanLine(text, trimmed, heading, link_only, target if link_only else None)

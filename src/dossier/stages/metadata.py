@@ -57,6 +57,8 @@ _DATE_LINE_WORDS = re.compile(
     re.I,
 )
 
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
+
 
 @dataclass
 class DateStamp:
@@ -121,7 +123,7 @@ def date_line(text: str, names: list[str] | None = None) -> DateStamp | None:
     rest = _DATE_LINE_WORDS.sub(" ", rest)
     for name in names or []:
         rest = rest.replace(name, " ")
-    leftover = re.sub(r"[\W\d_]+", " ", rest).split()
+    leftover = _NOT_LETTERS.sub(" ", rest).split()
     if len(leftover) <= 3:
         return stamp
     return None
@@ -143,8 +145,11 @@ def outlets() -> list[Outlet]:
     return [Outlet(**row) for row in yaml.safe_load(data)]
 
 
+_NOT_KEY = re.compile(r"[\W_]+")
+
+
 def _key(name: str) -> str:
-    return re.sub(r"[\W_]+", "", fold(name))
+    return _NOT_KEY.sub("", fold(name))
 
 
 @lru_cache(maxsize=1)
@@ -158,9 +163,19 @@ def _alias_index() -> dict[str, Outlet]:
     return index
 
 
+@lru_cache(maxsize=1)
+def _longest_key() -> int:
+    return max(map(len, _alias_index()), default=0)
+
+
 def outlet_named(name: str) -> Outlet | None:
     """The outlet a whole string names (``[RFI]``, ``New York Times``, ``baotiengdan``), or None."""
-    return _alias_index().get(_key(name))
+    # fold() maps each character to one character, a word character to a word character and any other
+    # to another, so the key is the fold of the word characters: a line of prose has too many
+    letters = _NOT_KEY.sub("", name)
+    if len(letters) > _longest_key():
+        return None
+    return _alias_index().get(fold(letters))
 
 
 def outlet_of_domain(host: str) -> Outlet | None:
@@ -179,16 +194,32 @@ def outlet_by_signature(text: str) -> Outlet | None:
     return None
 
 
+def _alias_alternation(aliases: list[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
+@lru_cache(maxsize=1)
+def _mention_patterns() -> tuple[re.Pattern[str], list[tuple[Outlet, re.Pattern[str]]]]:
+    """One pattern for any outlet's name (a line naming none is passed over in one search), and one
+    per outlet with its names of three characters or more."""
+    per_outlet: list[tuple[Outlet, re.Pattern[str]]] = []
+    every: list[str] = []
+    for outlet in outlets():
+        aliases = [a for a in [outlet.name, *outlet.aliases] if len(a) >= 3]
+        if aliases:
+            per_outlet.append((outlet, _alias_alternation(aliases)))
+            every.extend(aliases)
+    return _alias_alternation(every), per_outlet
+
+
 def outlets_mentioned(text: str) -> list[Outlet]:
     """Outlets whose name (as a whole word sequence) appears in a short line such as
-    ``Phóng viên kỹ thuật số châu Á, BBC News``."""
-    found: list[Outlet] = []
-    for outlet in outlets():
-        for alias in sorted([outlet.name, *outlet.aliases], key=len, reverse=True):
-            if len(alias) >= 3 and re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", text):
-                found.append(outlet)
-                break
-    return found
+    ``Phóng viên kỹ thuật số châu Á, BBC News``, in the order of the outlet list."""
+    any_outlet, per_outlet = _mention_patterns()
+    if any_outlet.search(text) is None:
+        return []
+    return [outlet for outlet, pattern in per_outlet if pattern.search(text)]
 
 
 _DOMAIN = re.compile(r"(?:https?://|@|\bwww\.)([a-z0-9\-]+(?:\.[a-z0-9\-]+)+)", re.I)
@@ -220,6 +251,14 @@ _AUTHOR = re.compile(
     r"^(?:tác giả|bài|tường thuật|phóng viên|by|author)\s*:\s*(.+?)(?:,\s*(?:từ|tại)\s+.+)?$", re.I
 )
 _CONTRIB = re.compile(r"^(?:tường thuật bổ sung bởi|bản tin có sự đóng góp của|đóng góp:)\s*(.+?)\.?$", re.I)
+
+_NAME_SEPARATORS = re.compile(r"\s*(?:,|&|\bvà\b|\band\b)\s*")
+_CONTRIB_SEPARATORS = re.compile(r"\s*(?:,|\bvà\b|\band\b)\s*")
+_CONTRIB_PLACE = re.compile(r"\s+(tại|ở|from|in)\s+.*$")
+_NOT_IN_NAME = re.compile(r"[.!?:;\"“”'()\[\]]")
+_NOT_IN_LABEL = re.compile(r"[\d.,:;!?\"“”()\[\]]")
+_ROLE_WORD = re.compile(r"(phóng viên|biên tập|thông tín viên)", re.I)
+_ROLE_START = re.compile(r"^(phóng viên|biên tập viên|thông tín viên|nhà báo|correspondent|reporter)\b", re.I)
 
 
 def capture_source(text: str) -> str | None:
@@ -263,7 +302,7 @@ def byline(text: str) -> list[str]:
     m = _AUTHOR.match(text)
     if not m:
         return []
-    names = re.split(r"\s*(?:,|&|\bvà\b|\band\b)\s*", m.group(1))
+    names = _NAME_SEPARATORS.split(m.group(1))
     return [n.strip(" .") for n in names if looks_like_name(n.strip(" ."))]
 
 
@@ -271,8 +310,8 @@ def contributors(text: str) -> list[str]:
     m = _CONTRIB.match(text.strip("*_ "))
     if not m:
         return []
-    parts = re.split(r"\s*(?:,|\bvà\b|\band\b)\s*", m.group(1))
-    return [re.sub(r"\s+(tại|ở|from|in)\s+.*$", "", p).strip() for p in parts if p.strip()]
+    parts = _CONTRIB_SEPARATORS.split(m.group(1))
+    return [_CONTRIB_PLACE.sub("", p).strip() for p in parts if p.strip()]
 
 
 _NAME_PARTICLES = {"van", "de", "der", "von", "bin", "al", "la", "le", "da", "di", "du"}
@@ -283,7 +322,7 @@ def looks_like_name(text: str) -> bool:
     words = text.split()
     if not 2 <= len(words) <= 5 or any(ch.isdigit() for ch in text):
         return False
-    if re.search(r"[.!?:;\"“”'()\[\]]", text):
+    if _NOT_IN_NAME.search(text):
         return False
     if outlet_named(text):
         return False
@@ -294,13 +333,9 @@ def role_line(text: str) -> bool:
     """``Phóng viên kỹ thuật số châu Á, BBC News`` / ``BBC News, Seoul``: a byline's second line."""
     if len(text) > 80 or text.endswith("."):
         return False
-    if outlets_mentioned(text) and (
-        "," in text or re.search(r"(phóng viên|biên tập|thông tín viên)", text, re.I)
-    ):
+    if outlets_mentioned(text) and ("," in text or _ROLE_WORD.search(text)):
         return True
-    return bool(
-        re.match(r"^(phóng viên|biên tập viên|thông tín viên|nhà báo|correspondent|reporter)\b", text, re.I)
-    )
+    return bool(_ROLE_START.match(text))
 
 
 def is_label(text: str) -> bool:
@@ -308,16 +343,21 @@ def is_label(text: str) -> bool:
     words = text.split()
     if not 1 <= len(words) <= 3 or len(text) > 30:
         return False
-    if re.search(r"[\d.,:;!?\"“”()\[\]]", text):
+    if _NOT_IN_LABEL.search(text):
         return False
     return not looks_like_name(text) and words[0][:1].isupper() and all(w[:1].islower() for w in words[1:])
+
+
+_ASCII_WORD = re.compile(r"[A-Za-z']+")
 
 
 def is_foreign_line(text: str, min_words: int = 4) -> bool:
     """A line in English (no Vietnamese letters and mostly ASCII words): alt text or a caption when it
     stands inside a Vietnamese article."""
-    words = re.findall(r"[A-Za-z']+", text)
-    if len(words) < min_words or has_vietnamese_letters(text):
+    if has_vietnamese_letters(text):  # first: a Vietnamese line usually shows one in its first word
+        return False
+    words = _ASCII_WORD.findall(text)
+    if len(words) < min_words:
         return False
     common = sum(w.lower() in _EN_FUNCTION_WORDS for w in words)
     return common >= 1 or len(words) >= 6

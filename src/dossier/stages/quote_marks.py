@@ -20,7 +20,14 @@ _DIRECTIONAL = {"“": "”", "«": "»", "‘": "’", "„": "“"}
 _ASCII = {'"', "'"}
 _OPEN_CONTEXT = set(" \t\n([{:—–-*_/") | {""}
 _STRIP = " \t\n*_"
+_CONTENT = re.compile(r"[^\s*_]")
 MAX_PARAGRAPHS = 3  # a quotation left open runs over at most this many further paragraphs
+_ANY_OPENER = re.compile("[" + re.escape("".join(_DIRECTIONAL) + "".join(sorted(_ASCII))) + "]")
+# per opening mark: the characters that can open a nested quotation, close it or end its paragraph
+_MARKS = {
+    opener: re.compile("[\n" + re.escape(opener + _DIRECTIONAL.get(opener, "")) + "]")
+    for opener in [*_DIRECTIONAL, *_ASCII]
+}
 
 
 @dataclass
@@ -50,7 +57,8 @@ class QuoteSpan:
     def text(self, source: str) -> str:
         """The quoted words: each paragraph's piece stripped of spaces and emphasis, joined by a space."""
         parts = [source[s:e].strip(_STRIP) for s, e in self.pieces]
-        return re.sub(r"\s+", " ", " ".join(p for p in parts if p)).strip()
+        # every run of spaces made one space, none at the ends
+        return " ".join(" ".join(p for p in parts if p).split())
 
     def trimmed(self, source: str) -> tuple[int, int]:
         """(start, end) of the quoted words without the spaces and emphasis marks around them."""
@@ -111,13 +119,17 @@ def _reopens(text: str, start: int, opener: str) -> int | None:
 def _closes_later(text: str, start: int, opener: str, paragraphs: int = MAX_PARAGRAPHS) -> bool:
     """Whether one of the next ``paragraphs`` paragraphs from ``start`` closes a quotation of
     ``opener`` before any of them opens another one."""
+    marks = _MARKS[opener]
     for _ in range(paragraphs):
         end = _line_end(text, start)
-        for i in range(start, end):
+        m = marks.search(text, start, end)
+        while m is not None:
+            i = m.start()
             if _closes(text, i, opener):
                 return True
             if text[i] == opener and _opens(text, i):
                 return False
+            m = marks.search(text, i + 1, end)
         if end >= len(text):
             return False
         start = end + 1
@@ -126,28 +138,38 @@ def _closes_later(text: str, start: int, opener: str, paragraphs: int = MAX_PARA
 
 def _single_closes(text: str, i: int, opener: str) -> bool:
     """For ASCII single quotes: whether a closing mark follows in the same paragraph."""
-    return any(_closes(text, j, opener) for j in range(i + 1, _line_end(text, i)))
+    end = _line_end(text, i)
+    j = text.find(opener, i + 1, end)
+    while j >= 0:
+        if _closes(text, j, opener):
+            return True
+        j = text.find(opener, j + 1, end)
+    return False
 
 
 def find_quotes(text: str) -> list[QuoteSpan]:
     """Every outermost quotation in ``text`` (one paragraph per line), in order."""
     spans: list[QuoteSpan] = []
-    i, n = 0, len(text)
-    while i < n:
+    n = len(text)
+    # only the marks themselves (and newlines inside a quotation) can change the state, so the scan
+    # jumps from one to the next instead of visiting every character
+    found = _ANY_OPENER.search(text)
+    while found is not None:
+        i = found.start()
         ch = text[i]
-        if not (ch in _DIRECTIONAL or ch in _ASCII) or not _opens(text, i):
-            i += 1
-            continue
-        if ch == "'" and not _single_closes(text, i, ch):
-            i += 1
+        if not _opens(text, i) or (ch == "'" and not _single_closes(text, i, ch)):
+            found = _ANY_OPENER.search(text, i + 1)
             continue
         span = QuoteSpan(open=i, mark=ch)
+        marks = _MARKS[ch]
         piece_start, depth, j = i + 1, 0, i + 1
         while True:
-            if j >= n:
+            m = marks.search(text, j)
+            if m is None:
                 span.pieces.append((piece_start, n))
                 span.closed = False
                 break
+            j = m.start()
             c = text[j]
             if c == "\n":
                 resume = _reopens(text, j + 1, ch)
@@ -169,23 +191,44 @@ def find_quotes(text: str) -> list[QuoteSpan]:
                     break
                 depth -= 1
             j += 1
-        if span.text(text):
+        if _has_words(text, span):
             spans.append(span)
-        i = span.close if span.closed else span.end
+        found = _ANY_OPENER.search(text, span.close if span.closed else span.end)
     return spans
+
+
+def _has_words(text: str, span: QuoteSpan) -> bool:
+    """Whether ``span.text(text)`` is not empty (a character that is neither a space nor an emphasis
+    mark settles it without building the text)."""
+    if any(_CONTENT.search(text, s, e) for s, e in span.pieces):
+        return True
+    return bool(span.text(text))
 
 
 def mask(text: str, spans: list[QuoteSpan], fill: str = "q") -> str:
     """``text`` with every quotation's inside (marks kept, newlines included) replaced by ``fill``, so
     that sentence punctuation and words inside quotations cannot be mistaken for the frame around them.
     A final ``.``, ``!`` or ``?`` inside the marks is kept: it still ends the sentence the quotation
-    closes. The result has the same length as ``text``."""
-    chars = list(text)
+    closes. The result has the same length as ``text``.
+
+    ``spans`` may also be the quotations of another text of the same length whose marks, punctuation
+    and spacing are the same (its matching key): the same offsets are masked."""
+    parts: list[str] = []
+    done = 0
     for span in spans:
+        first, stop = span.open + 1, min(span.end, len(text))
+        if stop <= first:
+            continue
         last = span.end - 1
-        while last > span.open and chars[last] in _STRIP:
+        while last > span.open and text[last] in _STRIP:
             last -= 1
-        for k in range(span.open + 1, min(span.end, len(chars))):
-            if not (k == last and chars[k] in ".!?…"):
-                chars[k] = fill
-    return "".join(chars)
+        parts.append(text[done:first])
+        if first <= last < stop and text[last] in ".!?…":
+            parts.append(fill * (last - first))
+            parts.append(text[last])
+            parts.append(fill * (stop - last - 1))
+        else:
+            parts.append(fill * (stop - first))
+        done = stop
+    parts.append(text[done:])
+    return "".join(parts)

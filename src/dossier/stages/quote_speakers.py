@@ -21,10 +21,14 @@ never the subject; an apposition (a role without a name) gives way to a name bef
 
 from __future__ import annotations
 
+import copy
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
+from itertools import islice
+from operator import attrgetter
 
 from dossier.kb.loader import load_kb
 from dossier.models import Mention
@@ -39,6 +43,11 @@ _PREPOSITIONS = re.compile(match_key(r"(?<!\w)(?:của|về|với|cho|từ|trong
 ROLE_WINDOW = 60  # characters before a person's name searched for the role that introduces it
 _TOKEN = re.compile(r"[^\s,;:()]+")
 _SEGMENT_BREAK = re.compile(r"[,;()\[\]–—]")
+_PASSIVES = (match_key("được "), match_key("bị "))
+_WORDS = re.compile(r"\w+")
+_HYPHENATED_WORDS = re.compile(r"[\w-]+")
+_LAST_CLAUSE_BREAK = re.compile(r"[,.;\n()][^,.;\n()]*\Z")
+_OF = match_key("của ")
 
 
 @cache
@@ -85,6 +94,12 @@ class RoleEntry:
     at: int
 
 
+@cache
+def _any_of(words: frozenset[str]) -> re.Pattern[str]:
+    """A pattern that finds any of these words (as plain text)."""
+    return re.compile("|".join(re.escape(w) for w in sorted(words)))
+
+
 def _strip(key: str, start: int, end: int) -> tuple[int, int]:
     while start < end and not (key[start].isalnum()):
         start += 1
@@ -97,17 +112,54 @@ class SpeakerResolver:
     """Resolves the subject of speech frames in one article, remembering the last speaker so that a
     pronoun or an unframed quotation can be carried over to them."""
 
-    def __init__(self, text: str, mentions: Iterable[Mention], lexicon: SpeechLexicon | None = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        mentions: Iterable[Mention],
+        lexicon: SpeechLexicon | None = None,
+        key: str | None = None,
+    ) -> None:
+        """``key`` is ``match_key(text)`` when the caller has it already."""
         self.text = text
-        self.key = match_key(text)
+        self.key = match_key(text) if key is None else key
         self.lex = lexicon or speech_lexicon()
-        self.mentions = sorted((m for m in mentions if m.type in SPEAKER_TYPES), key=lambda m: m.start)
+        self.mentions = sorted((m for m in mentions if m.type in SPEAKER_TYPES), key=attrgetter("start"))
+        self._starts = [m.start for m in self.mentions]
         self.last: Speaker | None = None
-        self.roles = self._role_map()
+        # stretch -> (speaker, whether a pronoun carried the last speaker over, the last speaker then)
+        self._resolved: dict[tuple[int, int], tuple[Speaker | None, bool, Speaker | None]] = {}
+        self._carried = False
+        # person index -> the role that introduces them, the role in apposition (None: none)
+        self._introductions: dict[int, RoleEntry | None] = {}
+        self._appositions: dict[int, RoleEntry | None] = {}
+        self._holding: dict[frozenset[str], set[int]] = {}
+
+    def fresh(self) -> SpeakerResolver:
+        """A resolver of the same article that remembers no speaker yet; it shares everything read
+        from the article (roles, resolved stretches), so a second reader of the article pays less."""
+        other = copy.copy(self)
+        other.last = None
+        return other
 
     # -- mentions and roles --------------------------------------------------------------------
     def mentions_in(self, start: int, end: int, types: frozenset[str] = SPEAKER_TYPES) -> list[Mention]:
-        return [m for m in self.mentions if start <= m.start and m.end <= end and m.type in types]
+        """The mentions of these types inside ``[start, end)``, in text order."""
+        mentions = self.mentions
+        i = bisect_left(self._starts, start)
+        out = []
+        while i < len(mentions) and mentions[i].start <= end:
+            m = mentions[i]
+            if m.end <= end and m.type in types:
+                out.append(m)
+            i += 1
+        return out
+
+    @cached_property
+    def roles(self) -> list[RoleEntry]:
+        """Every person the article introduces with a role, in text order (a role before the name, then
+        one in apposition after it)."""
+        found = (e for i in range(len(self._persons)) for e in (self._introduced(i), self._apposed(i)))
+        return [e for e in found if e is not None]
 
     def _skip_modifiers(self, at: int, end: int) -> int:
         while True:
@@ -120,7 +172,9 @@ class SpeakerResolver:
 
     def _role_at(self, start: int, end: int) -> tuple[str, str, int] | None:
         """(role key, kind, end offset) of a role that opens ``[start, end)`` after modifiers."""
-        at = self._skip_modifiers(start, end)
+        return self._role_after_modifiers(self._skip_modifiers(start, end), end)
+
+    def _role_after_modifiers(self, at: int, end: int) -> tuple[str, str, int] | None:
         m = self.lex.role_any.starts(self.key, at)
         if m is None or m.end() > end:
             return None
@@ -131,7 +185,7 @@ class SpeakerResolver:
         found = self.mentions_in(start, end, GROUP_TYPES)
         if found:
             return frozenset(m.entity_id for m in found)
-        words = " ".join(re.findall(r"\w+", self.key[start:end])[:4])
+        words = " ".join(_WORDS.findall(self.key, start, end)[:4])
         return frozenset([words]) if words else frozenset()
 
     def _names_role(self, role_end: int, person: Mention) -> bool:
@@ -139,48 +193,66 @@ class SpeakerResolver:
         Miller``) rather than standing in a phrase of its own (``phụ tá hàng đầu của Tổng thống Putin``):
         only a few words, none of them a preposition or a predicate, come between."""
         between = self.key[role_end : person.start]
-        words = re.findall(r"[\w-]+", between)
+        words = _HYPHENATED_WORDS.findall(between)
         if len(words) > NAMED_ROLE_WORDS:
             return False
         if _PREPOSITIONS.search(between):
             return False
-        return not any(
-            self.lex.predicate_starters.starts(between, m.start()) for m in re.finditer(r"\w+", between)
-        )
+        return not self.lex.predicate_starters.opens_a_word(between)
 
-    def _role_map(self) -> list[RoleEntry]:
-        entries: list[RoleEntry] = []
-        for person in (m for m in self.mentions if m.type == "person"):
-            clause = max((self.text.rfind(ch, 0, person.start) for ch in ",.;\n()"), default=-1)
-            window = max(clause + 1, person.start - ROLE_WINDOW)
-            for hit in self.lex.role_any.finditer(self.key, window, person.start):
-                role = " ".join(hit.group().split())
-                if self._names_role(hit.end(), person):
-                    mods = self._modifiers(hit.end(), person.start)
-                    entries.append(
-                        RoleEntry(
-                            role, self.lex.role_kind[role], mods, person.entity_id, person.text, person.start
-                        )
-                    )
-                    break
-            after = self.text[person.end : person.end + 3]
-            if after.startswith(","):
-                stop = _SEGMENT_BREAK.search(self.text, person.end + 1)
-                end = stop.start() if stop else len(self.text)
-                found = self._role_at(person.end + 1, end)
-                if found:
-                    role, kind, role_end = found
-                    entries.append(
-                        RoleEntry(
-                            role,
-                            kind,
-                            self._modifiers(role_end, end),
-                            person.entity_id,
-                            person.text,
-                            person.start,
-                        )
-                    )
-        return entries
+    @cached_property
+    def _persons(self) -> list[tuple[Mention, int]]:
+        """The person mentions, each with the start of the window searched for a role that introduces
+        it: after the last clause break before the name, at most ``ROLE_WINDOW`` characters back."""
+        out = []
+        for person in self.mentions:
+            if person.type == "person":
+                brk = _LAST_CLAUSE_BREAK.search(self.text, max(0, person.start - ROLE_WINDOW), person.start)
+                out.append((person, max(brk.start() + 1 if brk else 0, person.start - ROLE_WINDOW)))
+        return out
+
+    def _windows_holding(self, words: frozenset[str]) -> set[int]:
+        """The persons whose role window holds one of ``words``."""
+        found = self._holding.get(words)
+        if found is None:
+            search = _any_of(words).search
+            found = {i for i, (p, window) in enumerate(self._persons) if search(self.key, window, p.start)}
+            self._holding[words] = found
+        return found
+
+    def _introduced(self, i: int) -> RoleEntry | None:
+        """The role before person ``i`` that names its holder (``Ngoại trưởng Nga Sergei Lavrov``)."""
+        if i in self._introductions:
+            return self._introductions[i]
+        person, window = self._persons[i]
+        entry = None
+        for hit in self.lex.role_any.finditer(self.key, window, person.start):
+            role = " ".join(hit.group().split())
+            if self._names_role(hit.end(), person):
+                mods = self._modifiers(hit.end(), person.start)
+                entry = RoleEntry(
+                    role, self.lex.role_kind[role], mods, person.entity_id, person.text, person.start
+                )
+                break
+        self._introductions[i] = entry
+        return entry
+
+    def _apposed(self, i: int) -> RoleEntry | None:
+        """The role in apposition after person ``i`` (``Yang Uk, nhà nghiên cứu tại …``)."""
+        if i in self._appositions:
+            return self._appositions[i]
+        person = self._persons[i][0]
+        entry = None
+        if self.text.startswith(",", person.end):
+            stop = _SEGMENT_BREAK.search(self.text, person.end + 1)
+            end = stop.start() if stop else len(self.text)
+            found = self._role_at(person.end + 1, end)
+            if found:
+                role, kind, role_end = found
+                mods = self._modifiers(role_end, end)
+                entry = RoleEntry(role, kind, mods, person.entity_id, person.text, person.start)
+        self._appositions[i] = entry
+        return entry
 
     def _by_role(self, role: str, kind: str, modifiers: frozenset[str], at: int) -> RoleEntry | None:
         """The person this article introduces with this role (a leader: any leader's role) for the same
@@ -190,7 +262,19 @@ class SpeakerResolver:
             same_role = e.role == role or (kind == "leader" and e.kind == "leader")
             return same_role and (not modifiers or bool(e.modifiers & modifiers))
 
-        fitting = [e for e in self.roles if fits(e)]
+        # only a person whose window holds the first word of a fitting role can be introduced by one
+        firsts = self.lex.leader_words if kind == "leader" else frozenset([role.split()[0]])
+        candidates = self._windows_holding(firsts)
+        fitting = []
+        for i, (person, _) in enumerate(self._persons):
+            if i in candidates:
+                entry = self._introduced(i)
+                if entry is not None and fits(entry):
+                    fitting.append(entry)
+            if self.text.startswith(",", person.end):
+                entry = self._apposed(i)
+                if entry is not None and fits(entry):
+                    fitting.append(entry)
         before = [e for e in fitting if e.at < at]
         if before:
             return max(before, key=lambda e: e.at)
@@ -205,20 +289,23 @@ class SpeakerResolver:
         phrase = " ".join(words[:4])
         if len(phrase) < 4 or not self.text[start:end].strip()[:1].isupper():
             return None
-        for m in self.mentions:
-            if m.type in GROUP_TYPES and match_key(m.text).startswith(phrase):
+        for m, key in self._group_keys:
+            if key.startswith(phrase):
                 return m.entity_id
         return None
+
+    @cached_property
+    def _group_keys(self) -> list[tuple[Mention, str]]:
+        return [(m, match_key(m.text)) for m in self.mentions if m.type in GROUP_TYPES]
 
     # -- segments ---------------------------------------------------------------------------------
     def segments(self, start: int, end: int) -> list[tuple[int, int]]:
         """The comma-separated parts of ``[start, end)``, nearest to ``end`` first, stripped."""
-        cuts = [start] + [m.end() for m in _SEGMENT_BREAK.finditer(self.text, start, end)] + [end + 1]
-        parts = []
-        for a, b in zip(cuts, cuts[1:], strict=False):
-            s, e = _strip(self.key, a, min(b - 1, end))
-            parts.append((s, e))
-        return list(reversed(parts))
+        cuts = self._cuts(start, end)
+        return [_strip(self.key, cuts[i], min(cuts[i + 1] - 1, end)) for i in reversed(range(len(cuts) - 1))]
+
+    def _cuts(self, start: int, end: int) -> list[int]:
+        return [start] + [m.end() for m in _SEGMENT_BREAK.finditer(self.text, start, end)] + [end + 1]
 
     def _open_clause(self, start: int, end: int) -> int:
         """Skip the function words that may open a clause before its subject (``end`` when the
@@ -245,41 +332,42 @@ class SpeakerResolver:
             return None, "skip"
         start = self._open_clause(start, end)
         key = self.key
-        if start >= end or key.startswith((match_key("được "), match_key("bị ")), start):
+        if start >= end or key.startswith(_PASSIVES, start):
             return None, "skip"
         if self.lex.speech_verbs.starts(key, start):
             return None, "skip"  # a participial clause: "…, trả lời câu hỏi của các phóng viên, …"
-        words = self.text[start:end]
-        persons = self.mentions_in(start, end, frozenset({"person"}))
-        role = self._role_at(start, end)
-        lead = len(re.findall(r"[\w-]+", self.text[start : persons[0].start])) if persons else 0
+        inside = self.mentions_in(start, end)
+        persons = [m for m in inside if m.type == "person"]
+        skipped = self._skip_modifiers(start, end)
+        role = self._role_after_modifiers(skipped, end)
+        lead = len(_HYPHENATED_WORDS.findall(self.text, start, persons[0].start)) if persons else 0
         if persons and (self._names_role(role[2], persons[0]) if role else lead <= MAX_LEAD_WORDS):
             p = persons[0]
-            return Speaker(
-                words, p.entity_id, "person", start, tuple(dict.fromkeys(m.entity_id for m in persons))
-            ), "found"
+            ids = tuple(dict.fromkeys(m.entity_id for m in persons))
+            return Speaker(self.text[start:end], p.entity_id, "person", start, ids), "found"
         pronoun = self.lex.pronouns.starts(key, start)
         if pronoun and not self.text[pronoun.end() : pronoun.end() + 2].strip()[:1].isupper():
             return self.carry_over(start, pronoun.group()), "found"
         if role is not None:
-            found = self._role_speaker(role, start, end, words)
+            found = self._role_speaker(role, start, end)
             if persons or not last_resort:
                 return found, "apposition"
             return found, "found"
-        groups = self.mentions_in(start, end, GROUP_TYPES)
-        if groups and groups[0].start <= self._skip_modifiers(start, end) + 1:
+        groups = [m for m in inside if m.type in GROUP_TYPES]
+        if groups and groups[0].start <= skipped + 1:
             ids = tuple(dict.fromkeys(m.entity_id for m in groups))
-            words = self.np_text(start, end, keep_to=groups[0].end)
+            words = self._np_text(start, end, groups[0].end, None)
             return Speaker(words, groups[0].entity_id, "group", start, ids), "found"
         at = self._skip_honorific(start, end)
         name = self._capitalised_run(at, end)
         # a sentence capitalises its first word, so one capitalised word alone is not yet a name
         if name >= 2 or (name == 1 and at > start):
-            tokens = list(_TOKEN.finditer(self.text, at, end))[:name]
+            tokens = list(islice(_TOKEN.finditer(self.text, at, end), name))
             return Speaker(self.text[start : tokens[-1].end()], None, "name", start), "found"
         orgs = [m for m in groups if m.type == "organization"]
         if orgs:
-            return Speaker(words, orgs[0].entity_id, "group", start, (orgs[0].entity_id,)), "found"
+            org = orgs[0].entity_id
+            return Speaker(self.text[start:end], org, "group", start, (org,)), "found"
         return None, "stop"
 
     def _capitalised_run(self, start: int, end: int) -> int:
@@ -295,7 +383,10 @@ class SpeakerResolver:
         """The words of the noun phrase that opens ``[start, end)``: everything up to ``keep_to`` (a
         mention, a role), then up to the first word that opens a predicate (``… Hoa Kỳ | đã lặp lại``,
         ``Hàn Quốc và Mỹ | hôm 15/9``)."""
-        role = self._role_at(start, end)
+        return self._np_text(start, end, keep_to, self._role_at(start, end))
+
+    def _np_text(self, start: int, end: int, keep_to: int, role: tuple[str, str, int] | None) -> str:
+        """:meth:`np_text` when the role that opens the phrase (``_role_at(start, end)``) is known."""
         keep_to = max(keep_to, role[2] if role else start, self._skip_honorific(start, end))
         stop = end
         for tok in _TOKEN.finditer(self.key, start, end):
@@ -320,9 +411,9 @@ class SpeakerResolver:
             at += 1
         return at
 
-    def _role_speaker(self, role: tuple[str, str, int], start: int, end: int, words: str) -> Speaker:
+    def _role_speaker(self, role: tuple[str, str, int], start: int, end: int) -> Speaker:
         name, kind, role_end = role
-        words = self.np_text(start, end)
+        words = self._np_text(start, end, 0, role)
         mods = self._modifiers(role_end, end)
         if kind in ("leader", "person"):
             entry = self._by_role(name, kind, mods, start)
@@ -341,13 +432,14 @@ class SpeakerResolver:
         rest = role_end
         while rest < end and not self.text[rest].isalnum():
             rest += 1
-        if self.key.startswith(match_key("của "), rest):
+        if self.key.startswith(_OF, rest):
             rest += 4
         entity = self._short_form(rest, end)
         return Speaker(words, entity, "role", start, (entity,) if entity else ())
 
     def carry_over(self, at: int, words: str) -> Speaker:
         """The last speaker named before ``at`` (or the last person mentioned before it)."""
+        self._carried = True
         if self.last is not None and self.last.start < at:
             last = self.last
             return Speaker(last.text, last.entity, "pronoun", at, last.entities)
@@ -358,11 +450,26 @@ class SpeakerResolver:
         return Speaker(words, None, "pronoun", at)
 
     def resolve(self, start: int, end: int) -> Speaker | None:
-        """The speaker that the subject stretch ``[start, end)`` names, or None."""
-        parts = [p for p in self.segments(start, end)]
+        """The speaker that the subject stretch ``[start, end)`` names, or None. A stretch is read
+        once: its answer is kept, and reused unless a pronoun in it carried over a last speaker who
+        has changed since."""
+        known = self._resolved.get((start, end))
+        if known is not None and (not known[1] or known[2] == self.last):
+            return known[0]
+        self._carried = False
+        speaker = self._resolve(start, end)
+        self._resolved[(start, end)] = (speaker, self._carried, self.last)
+        return speaker
+
+    def _resolve(self, start: int, end: int) -> Speaker | None:
+        # the segments nearest the frame first, each stripped only when it is reached
+        cuts = self._cuts(start, end)
+        count = len(cuts) - 1
         fallback: Speaker | None = None
-        for i, (s, e) in enumerate(parts):
-            speaker, verdict = self.segment_speaker(s, e, last_resort=i == len(parts) - 1)
+        for i in range(count):
+            j = count - 1 - i
+            s, e = _strip(self.key, cuts[j], min(cuts[j + 1] - 1, end))
+            speaker, verdict = self.segment_speaker(s, e, last_resort=i == count - 1)
             if verdict == "found":
                 return speaker
             if verdict == "apposition":

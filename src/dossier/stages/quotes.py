@@ -17,15 +17,20 @@
 
 from __future__ import annotations
 
+import copy
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
 from dossier.models import Article, Quote
-from dossier.stages.quote_lexicon import SpeechLexicon, speech_lexicon
+from dossier.stages.claim_frames import claim_lexicon
+from dossier.stages.quote_lexicon import Phrases, SpeechLexicon, speech_lexicon
 from dossier.stages.quote_marks import QuoteSpan, find_quotes, mask
 from dossier.stages.quote_speakers import Speaker, SpeakerResolver, as_speaker
-from dossier.stages.segment import split_sentences
+from dossier.stages.speech_handoff import handoff
+from dossier.stages.speech_text import Scan, Triggers, article_key, sentence_spans
 from dossier.vi.text import match_key
 
 if TYPE_CHECKING:
@@ -37,6 +42,19 @@ MAX_NAME_WORDS = 4
 TERM_CUE_WINDOW = 40  # characters before a quotation searched for a naming cue
 MIN_STATEMENT_WORDS = 5
 COMPLEMENT_WINDOW = 60  # characters after a speech verb searched for "rằng"
+_WORD = re.compile(r"\w")
+_CLAUSE_BREAK = re.compile(r"[,;:]")
+_ENDS_PHRASE = (".", "!", "?", "…", ",", ":")
+# at least MIN_STATEMENT_WORDS words, from a word on (what follows a speech verb, once trimmed)
+_STATEMENT = re.compile(rf"\S+(?:\s+\S+){{{MIN_STATEMENT_WORDS - 1}}}")
+
+
+@cache
+def trigger_words() -> Triggers:
+    """The words that open a frame in either stage that reads speech: the speech verbs, and the claims
+    stage's accusations, statements and denials (an article's are found together, in one pass)."""
+    claims = claim_lexicon()
+    return Triggers([speech_lexicon().speech_verbs, claims.accusations, claims.statements, claims.denials])
 
 
 @dataclass
@@ -57,18 +75,48 @@ class ArticleSpeech:
         self.text = article.text
         self.spans = find_quotes(self.text)
         self.masked = mask(self.text, self.spans)
-        self.mkey = match_key(self.masked)
-        self.sentences = [(s.start, s.end) for s in split_sentences(self.masked, article.offsets)]
-        self.resolver = SpeakerResolver(self.text, article.mentions, self.lex)
+        key = article_key(article)
+        # the masked key is the key masked alike (a fold never crosses a quotation mark)
+        self.mkey = mask(key, self.spans) if len(key) == len(self.text) else match_key(self.masked)
+        self.sentences = sentence_spans(self.masked)
+        self._sentence_starts = [s for s, _ in self.sentences]
+        self.resolver = SpeakerResolver(self.text, article.mentions, self.lex, key=key)
+        self._scans: dict[int, Scan] = {}
+        self._quoted: dict[int, str] = {}
+        self._nouns: dict[int, bool] = {}  # verb offset -> whether a word before makes it a noun or passive
+
+    def fresh(self) -> ArticleSpeech:
+        """This reading for another reader of the article: everything read from the article is shared,
+        but no speaker is remembered yet (as in a reading made anew)."""
+        other = copy.copy(self)
+        other.resolver = self.resolver.fresh()
+        return other
+
+    def scan(self, phrases: Phrases) -> Scan:
+        """Every occurrence of ``phrases`` in the masked key (the words of :func:`trigger_words` are
+        found together the first time one of them is asked for)."""
+        found = self._scans.get(id(phrases))
+        if found is None:
+            group = trigger_words()
+            if any(phrases is p for p in group.lists):
+                scans = group.scans(self.mkey)
+                self._scans.update((id(p), s) for p, s in zip(group.lists, scans, strict=True))
+                found = self._scans[id(phrases)]
+            else:
+                found = self._scans[id(phrases)] = Scan(phrases, self.mkey)
+        return found
 
     # -- frames -----------------------------------------------------------------------------------
     def verbs(self, start: int, end: int) -> list[re.Match[str]]:
         """Speech verbs in ``[start, end)`` of the masked text, leaving out nouns and passives."""
         found = []
-        for m in self.lex.speech_verbs.finditer(self.mkey, start, end):
-            if self.lex.not_verb_after.ends_before(self.mkey, m.start()) is not None:
-                continue
-            found.append(m)
+        for m in self.scan(self.lex.speech_verbs).within(start, end):
+            at = m.start()
+            noun = self._nouns.get(at)
+            if noun is None:
+                noun = self._nouns[at] = self.lex.not_verb_after.ends_before(self.mkey, at) is not None
+            if not noun:
+                found.append(m)
         return found
 
     def frame_before(self, sentence_start: int, at: int) -> Frame | None:
@@ -97,30 +145,40 @@ class ArticleSpeech:
     def frame_announcing(self, sentence_start: int) -> Frame | None:
         """The frame of the sentence just before, when it ends with a speech verb and a colon that
         announce what follows (``… Carrie Nooten … tường trình:`` then the quotation)."""
-        before = self.masked[:sentence_start].rstrip()
-        if not before.endswith(":"):
+        before = sentence_start  # the end of the text before, trailing spaces left out
+        while before > 0 and self.masked[before - 1].isspace():
+            before -= 1
+        if before == 0 or self.masked[before - 1] != ":":
             return None
-        prev_start = next((s for s, e in reversed(self.sentences) if s < len(before)), 0)
-        verbs = self.verbs(prev_start, len(before))
-        if not verbs or re.search(r"\w", self.masked[verbs[-1].end() : len(before)]):
+        i = bisect_left(self._sentence_starts, before) - 1
+        prev_start = self.sentences[i][0] if i >= 0 else 0
+        verbs = self.verbs(prev_start, before)
+        if not verbs or _WORD.search(self.masked, verbs[-1].end(), before):
             return None
         speaker = self.resolver.resolve(prev_start, verbs[-1].start())
         return Frame(verbs[-1].start(), verbs[-1].end(), speaker) if speaker else None
 
     # -- quotations -------------------------------------------------------------------------------
     def _only_marks(self, start: int, end: int) -> bool:
-        return not re.search(r"\w", self.masked[start:end])
+        return _WORD.search(self.masked, start, end) is None
+
+    def quoted(self, span: QuoteSpan) -> str:
+        """The quoted words of ``span`` (:meth:`QuoteSpan.text`), worked out once."""
+        words = self._quoted.get(span.open)
+        if words is None:
+            words = self._quoted[span.open] = span.text(self.text)
+        return words
 
     def is_term(self, span: QuoteSpan) -> bool:
         """A quoted name or term rather than speech (see the module docstring)."""
-        quoted = span.text(self.text)
+        quoted = self.quoted(span)
         words = quoted.split()
         if len(words) <= MAX_NAME_WORDS and all(w[:1].isupper() or not w[:1].isalpha() for w in words):
             return True
         if self.lex.classifiers.ends_before(self.mkey, span.open) is not None:
             return True
         window = self.mkey[max(0, span.open - TERM_CUE_WINDOW) : span.open]
-        window = re.split(r"[,;:]", window)[-1]
+        window = _CLAUSE_BREAK.split(window)[-1]
         return bool(self.lex.term_cues.finditer(window))
 
     def is_heading(self, span: QuoteSpan) -> bool:
@@ -128,18 +186,16 @@ class ArticleSpeech:
         line_start = self.text.rfind("\n", 0, span.open) + 1
         line_end = self.text.find("\n", span.close)
         line_end = len(self.text) if line_end < 0 else line_end
-        outside = self.text[line_start : span.open] + self.text[span.close : line_end]
-        quoted = span.text(self.text)
-        return (
-            not re.search(r"\w", outside)
-            and len(quoted.split()) <= MAX_HEADING_WORDS
-            and not re.search(r"[.!?…,:]$", quoted)
-        )
+        if _WORD.search(self.text, line_start, span.open) or _WORD.search(self.text, span.close, line_end):
+            return False
+        quoted = self.quoted(span)
+        return len(quoted.split()) <= MAX_HEADING_WORDS and not quoted.endswith(_ENDS_PHRASE)
 
     def sentence_of(self, offset: int) -> tuple[int, int]:
-        for s, e in self.sentences:
-            if s <= offset < e:
-                return s, e
+        """The sentence (start, end) that holds ``offset``, or (offset, offset) when none does."""
+        i = bisect_right(self._sentence_starts, offset) - 1
+        if i >= 0 and offset < self.sentences[i][1]:
+            return self.sentences[i]
         return offset, offset
 
     def paragraph(self, offset: int) -> int:
@@ -151,10 +207,12 @@ class ArticleSpeech:
         by_sentence: dict[tuple[int, int], list[QuoteSpan]] = {}
         for span in self.spans:
             by_sentence.setdefault(self.sentence_of(span.open), []).append(span)
-        for sentence in self.sentences:
+        with_verbs = self.scan(self.lex.speech_verbs).touched(self.sentences)
+        for index, sentence in enumerate(self.sentences):
             spans = by_sentence.get(sentence, [])
             if not spans:
-                statement = self.statement(*sentence)
+                # a sentence without a speech verb states nothing
+                statement = self.statement(*sentence) if index in with_verbs else None
                 if statement is not None:
                     out.append(statement)
                 continue
@@ -193,15 +251,12 @@ class ArticleSpeech:
         if speaker is not None and speaker.how != "carry":
             self.resolver.remember(speaker)
         q_start, q_end = span.trimmed(self.text)
-        return self._quote(q_start, q_end, span.text(self.text), speaker, "direct")
+        return self._quote(q_start, q_end, self.quoted(span), speaker, "direct")
 
     def statement(self, start: int, end: int) -> Quote | None:
         """Indirect speech in a sentence without quotation: ``X cho biết (rằng) …``."""
         for verb in self.verbs(start, end):
             if self.lex.not_indirect.starts(self.mkey, verb.start()) is not None:
-                continue
-            speaker = self.resolver.resolve(start, verb.start())
-            if speaker is None or (speaker.entity is None and speaker.how not in ("name", "role")):
                 continue
             at = verb.end()
             for comp in self.lex.complementizers.finditer(self.mkey, at, min(end, at + COMPLEMENT_WINDOW)):
@@ -212,11 +267,13 @@ class ArticleSpeech:
             stop = end
             while stop > at and self.text[stop - 1] in " .;":
                 stop -= 1
-            said = self.text[at:stop]
-            if len(said.split()) < MIN_STATEMENT_WORDS:
+            if not _STATEMENT.match(self.text, at, stop):
+                continue  # too short (looked at first: a subject is read only for a statement)
+            speaker = self.resolver.resolve(start, verb.start())
+            if speaker is None or (speaker.entity is None and speaker.how not in ("name", "role")):
                 continue
             self.resolver.remember(speaker)
-            return self._quote(at, stop, said, speaker, "indirect")
+            return self._quote(at, stop, self.text[at:stop], speaker, "indirect")
         return None
 
     def _entity(self, speaker: Speaker | None) -> str | None:
@@ -225,8 +282,11 @@ class ArticleSpeech:
         if speaker is None or speaker.entity is None:
             return None
         state = as_speaker(speaker.entity)
-        named = {m.entity_id for m in self.article.mentions}
-        return state if state in named else speaker.entity
+        return state if state in self._named else speaker.entity
+
+    @cached_property
+    def _named(self) -> set[str]:
+        return {m.entity_id for m in self.article.mentions}
 
     def _quote(self, start: int, end: int, text: str, speaker: Speaker | None, kind: str) -> Quote:
         offsets = self.article.offsets
@@ -243,6 +303,11 @@ class ArticleSpeech:
 
 
 def run(article: Article, ctx: Context) -> Article:
-    """Fill ``article.quotes`` with its direct quotations and indirect statements."""
-    article.quotes = ArticleSpeech(article).quotes()
+    """Fill ``article.quotes`` with its direct quotations and indirect statements (and leave the reading
+    of the article to the claims stage)."""
+    speech = ArticleSpeech(article)
+    article.quotes = speech.quotes()
+    held = handoff(ctx)
+    if held is not None:
+        held.put(article, speech)
     return article

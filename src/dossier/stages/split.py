@@ -19,19 +19,22 @@ The rules, in order:
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from dossier.models import Article, Document, OffsetMap, Segment
 from dossier.stages import metadata as meta
 from dossier.stages.clean import boilerplate_kinds
 from dossier.stages.markup import CleanLine, strip_markup
-from dossier.vi.text import has_vietnamese_letters, match_key
+from dossier.vi.text import has_vietnamese_letters, match_key, nfc
 
 MAX_TITLE = 250
 HEADER_LOOKBACK = 8  # non-blank header lines between a title and its first anchor, at most
+_SENTENCE_END = re.compile(r"[.;:,]$")
+_DIGIT = re.compile(r"\d")
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     n: int  # 1-based line number in the document
     clean: CleanLine
@@ -62,11 +65,21 @@ class Draft:
     dropped: set[int] = field(default_factory=set)  # repeated headline lines to leave out
 
 
+def _mostly_vietnamese(texts: list[str]) -> bool:
+    """At least 30% of ``texts`` have Vietnamese letters (counted until the share is reached)."""
+    needed = 0.3 * max(len(texts), 1)
+    found = 0
+    for text in texts:
+        if found >= needed:
+            break
+        found += has_vietnamese_letters(text)
+    return found >= needed
+
+
 def analyse(doc: Document) -> list[Line]:
     lines = [Line(i + 1, strip_markup(raw)) for i, raw in enumerate(doc.lines)]
-    texts = [ln.text for ln in lines]
-    nonblank = [t for t in texts if t]
-    vietnamese = sum(has_vietnamese_letters(t) for t in nonblank) >= 0.3 * max(len(nonblank), 1)
+    texts = [ln.clean.text for ln in lines]
+    vietnamese = _mostly_vietnamese([t for t in texts if t])
     for ln, kind in zip(lines, boilerplate_kinds(texts, vietnamese), strict=True):
         ln.boiler = kind
         if ln.blank:
@@ -99,7 +112,7 @@ def _title_like(ln: Line) -> bool:
         return False
     if ln.clean.heading_level or ln.clean.is_link_only:
         return True
-    return not re.search(r"[.;:,]$", t)
+    return not _SENTENCE_END.search(t)
 
 
 def _is_byline_part(text: str) -> bool:
@@ -237,7 +250,7 @@ def _tail_metadata(ln: Line) -> dict[str, object] | None:
     tr = meta.translator(t)
     if tr:
         return {"translator": tr}
-    if meta.looks_like_name(t) or (t.isupper() and 1 <= len(t.split()) <= 5 and not re.search(r"\d", t)):
+    if meta.looks_like_name(t) or (t.isupper() and 1 <= len(t.split()) <= 5 and not _DIGIT.search(t)):
         return {"author": t.title() if t.isupper() else t}
     return None
 
@@ -293,8 +306,7 @@ def assemble(doc: Document, lines: list[Line], draft: Draft, doc_outlet: str | N
     ):
         fields.original_outlet = None if fields.outlet == fields.original_outlet else fields.original_outlet
     _assemble_text(lines, body_idx, fields)
-    vi_lines = sum(has_vietnamese_letters(lines[i].text) for i in body_idx)
-    fields.language = "vi" if vi_lines >= 0.3 * max(len(body_idx), 1) else "en"
+    fields.language = "vi" if _mostly_vietnamese([lines[i].text for i in body_idx]) else "en"
     return fields
 
 
@@ -302,17 +314,47 @@ def _is_prose_or_heading(ln: Line) -> bool:
     return not (ln.blank or ln.boiler or ln.clean.is_link_only or ln.anchor)
 
 
+def _key_length(text: str) -> int:
+    """``len(match_key(text))`` without computing the key: the tone-placement fold swaps vowels for
+    vowels one for one, so only NFC and lower-casing can change the length."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = nfc(text)
+    return len(text.lower())
+
+
+def _repeats(title: str, texts: list[str]) -> set[int]:
+    """Indices of the ``texts`` longer than 20 characters whose match key is the title's or an earlier
+    text's: a paragraph printed twice (a repeated lead) is kept once.
+
+    Equal keys have equal lengths, so keys are only computed among texts whose keys are as long as
+    that of a later text of more than 20 characters.
+    """
+    everything = [title, *texts]
+    groups: dict[int, list[int]] = {}
+    for j, text in enumerate(everything):
+        groups.setdefault(_key_length(text), []).append(j)
+    repeats: set[int] = set()
+    for members in groups.values():
+        if not any(len(everything[j]) > 20 for j in members[1:]):
+            continue
+        seen: set[str] = set()
+        for j in members:
+            key = match_key(everything[j])
+            if j and key in seen and len(everything[j]) > 20:
+                repeats.add(j - 1)
+            seen.add(key)
+    return repeats
+
+
 def _assemble_text(lines: list[Line], body_idx: list[int], fields: Article) -> None:
-    seen = {match_key(fields.title)}
+    repeats = _repeats(fields.title, [lines[i].text for i in body_idx])
     parts: list[str] = []
     segments: list[Segment] = []
     offset = 0
-    for i in body_idx:
+    for k, i in enumerate(body_idx):
+        if k in repeats:
+            continue
         ln = lines[i]
-        key = match_key(ln.text)
-        if key in seen and len(ln.text) > 20:
-            continue  # a paragraph printed twice (a repeated lead) is kept once
-        seen.add(key)
         if parts:
             offset += 1  # the joining newline
         for start, col, length in ln.clean.runs:
@@ -330,7 +372,7 @@ def _read_header(lines: list[Line], draft: Draft, fields: Article) -> None:
         t = ln.text
         if ln.stamp and fields.published is None:
             fields.published, fields.published_time = ln.stamp.date, ln.stamp.time
-            prefix = re.split(r"\d", t, maxsplit=1)[0].strip(" -–,")
+            prefix = _DIGIT.split(t, maxsplit=1)[0].strip(" -–,")
             if meta.looks_like_name(prefix) and prefix not in fields.authors:
                 fields.authors.append(prefix)
             continue

@@ -29,8 +29,8 @@ def entity_names(store: Store) -> dict[str, dict[str, Any]]:
         ent = out.get(row["entity_id"])
         if ent is None:
             surface = store.conn.execute(
-                "SELECT text, COUNT(*) AS n FROM mentions WHERE entity_id = ? GROUP BY text ORDER BY n DESC"
-                " LIMIT 1",
+                "SELECT text, COUNT(*) AS n FROM mentions WHERE entity_id = ? GROUP BY text"
+                " ORDER BY n DESC, text LIMIT 1",
                 (row["entity_id"],),
             ).fetchone()
             name = row["name"] or (surface["text"] if surface else row["entity_id"])
@@ -52,8 +52,9 @@ def entity_row(store: Store, entity_id: str) -> dict[str, Any] | None:
         ent["aliases"] = json.loads(ent["aliases"] or "[]")
         return ent
     names = store.conn.execute(
-        "SELECT text, type, name, COUNT(*) AS n FROM mentions WHERE entity_id = ? GROUP BY text"
-        " ORDER BY n DESC",
+        # one row per surface text on both backends (PostgreSQL takes no bare columns beside GROUP BY)
+        "SELECT text, MIN(type) AS type, MAX(name) AS name, COUNT(*) AS n FROM mentions WHERE entity_id = ?"
+        " GROUP BY text ORDER BY n DESC, text",
         (entity_id,),
     ).fetchall()
     if not names:
@@ -71,10 +72,11 @@ def entity_row(store: Store, entity_id: str) -> dict[str, Any] | None:
 
 def entity_mentions_by_month(store: Store, entity_id: str) -> list[dict[str, Any]]:
     """[{month: YYYY-MM or 'undated', mentions, articles}] for one entity, by the articles' dates."""
+    # PostgreSQL sorts by an output column only by its bare name: the comparison needs the subquery
     rows = store.conn.execute(
-        "SELECT COALESCE(substr(a.published, 1, 7), 'undated') AS month, COUNT(*) AS mentions,"
+        "SELECT * FROM (SELECT COALESCE(substr(a.published, 1, 7), 'undated') AS month, COUNT(*) AS mentions,"
         " COUNT(DISTINCT a.id) AS articles FROM mentions m JOIN articles a ON a.id = m.article_id"
-        " WHERE m.entity_id = ? GROUP BY month ORDER BY month = 'undated', month",
+        " WHERE m.entity_id = ? GROUP BY month) AS by_month ORDER BY month = 'undated', month",
         (entity_id,),
     )
     return [dict(r) for r in rows]
@@ -85,7 +87,7 @@ def entity_articles(store: Store, entity_id: str, limit: int = 200) -> list[dict
     rows = store.conn.execute(
         "SELECT a.id, a.title, a.published, a.outlet, s.uri AS source_uri, COUNT(*) AS mentions"
         " FROM mentions m JOIN articles a ON a.id = m.article_id JOIN sources s ON s.id = a.source_id"
-        " WHERE m.entity_id = ? GROUP BY a.id ORDER BY a.published IS NULL, a.published DESC LIMIT ?",
+        " WHERE m.entity_id = ? GROUP BY a.id, s.uri ORDER BY a.published IS NULL, a.published DESC LIMIT ?",
         (entity_id, limit),
     )
     return [dict(r) for r in rows]
@@ -215,3 +217,43 @@ def list_articles(store: Store, limit: int = 100, offset: int = 0) -> tuple[int,
         (limit, offset),
     )
     return total, [dict(r) for r in rows]
+
+
+def entity_list(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
+    """The stored entities, most mentioned first (by the count the entities stage keeps), then by
+    name: [{id, name, type, mentions}], ``limit`` of them (all when None). Read from the entity table
+    alone, so its cost grows with the entities, not with the mentions."""
+    rows = store.conn.execute(
+        "SELECT id, name, type, mention_count AS mentions FROM entities ORDER BY mention_count DESC, name"
+        + (" LIMIT ?" if limit is not None else ""),
+        (limit,) if limit is not None else (),
+    )
+    return [dict(r) for r in rows]
+
+
+def entity_refs(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Name and type of the named entities: from the entity table, else (an id no row has yet) from
+    its mentions, as :func:`entity_names` gives them. Ids the store does not know are left out."""
+    wanted = sorted(set(ids))
+    out: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(wanted), 500):
+        part = wanted[start : start + 500]
+        marks = ",".join("?" * len(part))
+        for r in store.conn.execute(f"SELECT id, name, type FROM entities WHERE id IN ({marks})", part):
+            out[r["id"]] = {"id": r["id"], "name": r["name"], "type": r["type"]}
+    for entity_id in wanted:
+        if entity_id in out:
+            continue
+        row = store.conn.execute(
+            "SELECT MIN(type) AS type, MAX(name) AS name FROM mentions WHERE entity_id = ?", (entity_id,)
+        ).fetchone()
+        if row is None or row["type"] is None:
+            continue
+        surface = store.conn.execute(
+            "SELECT text, COUNT(*) AS n FROM mentions WHERE entity_id = ? GROUP BY text"
+            " ORDER BY n DESC, text LIMIT 1",
+            (entity_id,),
+        ).fetchone()
+        name = row["name"] or (surface["text"] if surface else entity_id)
+        out[entity_id] = {"id": entity_id, "name": name, "type": row["type"]}
+    return out

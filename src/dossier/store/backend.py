@@ -67,6 +67,11 @@ class Result:
         for values in self._cursor:
             yield Row(self._names, values, index)
 
+    def tuples(self) -> Iterator[tuple[Any, ...]]:
+        """The rows as plain tuples of values (cheaper than :class:`Row` for bulk reads)."""
+        for values in self._cursor:
+            yield tuple(values)
+
     def fetchone(self) -> Row | None:
         values = self._cursor.fetchone()
         return Row(self._names, values) if values is not None else None
@@ -86,6 +91,10 @@ class Backend:
 
     def begin(self) -> None:
         raise NotImplementedError
+
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Row]:
+        """The rows of a query, fetched as they are read (not all at once): for reading a whole table."""
+        yield from self.execute(sql, params)
 
     def commit(self) -> None:
         self.execute("COMMIT")
@@ -132,6 +141,9 @@ class PostgresBackend(Backend):
         try:
             self.raw = psycopg.connect(dsn, autocommit=True)
         except psycopg.Error as exc:
+            # a store that is not there is E011 on both backends (libpq gives no SQLSTATE here)
+            if re.search(r'database ".*" does not exist', str(exc)):
+                raise DossierError("E011", path=_redact(dsn)) from exc
             raise DossierError("E009", path=_redact(dsn), reason=str(exc).strip()) from exc
 
     @staticmethod
@@ -158,6 +170,18 @@ class PostgresBackend(Backend):
 
     def begin(self) -> None:
         self.raw.execute("BEGIN")
+
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Row]:
+        # a server-side cursor: rows come in batches (a plain cursor fetches the whole result first);
+        # WITH HOLD lets it outlive the statement's own transaction on this autocommit connection
+        self._streams = getattr(self, "_streams", 0) + 1
+        with self.raw.cursor(name=f"dossier_stream_{self._streams}", withhold=True) as cur:
+            cur.itersize = 2000
+            cur.execute(self._sql(sql), params)  # type: ignore[arg-type]
+            names = [d[0] for d in cur.description or []]
+            index = {n: i for i, n in enumerate(names)}
+            for values in cur:
+                yield Row(names, values, index)
 
     def close(self) -> None:
         self.raw.close()

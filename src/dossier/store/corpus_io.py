@@ -13,6 +13,8 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from dossier.timex.values import interval
+
 if TYPE_CHECKING:
     from dossier.store.sqlite import Store
 
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
 @contextlib.contextmanager
 def transaction(store: Store) -> Iterator[None]:
     """One write transaction on the store's connection: committed at the end, rolled back on error."""
+    store.flush()
     c = store.conn
     c.execute("BEGIN IMMEDIATE")
     try:
@@ -44,53 +47,129 @@ def event_dates(store: Store) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in rows]
 
 
-def event_mentions_of(store: Store, kind: str, dates: list[str]) -> list[dict[str, Any]]:
-    """The event mentions of canonical articles of one type and one of ``dates`` (a shard)."""
-    out: list[dict[str, Any]] = []
+# the order rows were written in, on tables without a column for it (a tie-break: mentions of one
+# sentence in the order the stage found them)
+ROW_ORDER = {"sqlite": "rowid", "postgresql": "ctid"}
+
+
+class MentionRow:
+    """One event mention as merging reads it, in little memory (a shard holds many): read like a dict
+    (``row["type"]``, ``row.get("place")``)."""
+
+    __slots__ = (
+        "article",
+        "sentence",
+        "line",
+        "type",
+        "date",
+        "date_end",
+        "participants",
+        "place",
+        "summary",
+        "text",
+    )
+
+    def __init__(self, *values: Any) -> None:
+        for name, value in zip(self.__slots__, values, strict=True):
+            setattr(self, name, value)
+
+    def __getitem__(self, key: str) -> Any:
+        return getattr(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self, key, default)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # sent to workers by the Ray engine
+        return MentionRow, tuple(getattr(self, name) for name in self.__slots__)
+
+
+def event_mentions_of(store: Store, kind: str, dates: list[str]) -> list[MentionRow]:
+    """The event mentions of canonical articles of one type and one of ``dates`` (a shard).
+
+    Without their text and summary, which merging does not need (the store writes them with the
+    events, from the mentions' sentences), except for type "other", whose kind merging reads from the
+    text. Entity ids are shared between rows: a shard holds few distinct ones."""
+    out: list[MentionRow] = []
+    names: dict[str, str] = {}
+    wordy = kind == "other"
+    columns = ", m.summary, m.text" if wordy else ", NULL, NULL"
     for start in range(0, len(dates), 500):  # bounded parameter lists
         part = dates[start : start + 500]
         rows = store.conn.execute(
-            "SELECT m.article_id AS article, m.sentence, m.line, m.type, m.date, m.date_end,"
-            " m.participants, m.place, m.summary, m.text FROM event_mentions m"
+            "SELECT m.article_id, m.sentence, m.line, m.type, m.date, m.date_end, m.participants, m.place"
+            f"{columns} FROM event_mentions m"
             " JOIN articles a ON a.id = m.article_id WHERE a.duplicate_of IS NULL AND m.type = ?"
             f" AND m.date IN ({','.join('?' * len(part))})"
             # a content order, the same on every backend (merging breaks ties by input order)
             " ORDER BY m.article_id, m.sentence, m.line, m.date, m.participants, m.place, m.text, m.summary",
             (kind, *part),
         )
-        out.extend({**dict(r), "participants": json.loads(r["participants"])} for r in rows)
+        for values in rows.tuples():
+            article, sentence, line, kind_, date, date_end, participants, *rest = values
+            out.append(
+                MentionRow(
+                    names.setdefault(article, article),
+                    sentence,
+                    line,
+                    kind,
+                    names.setdefault(date, date),
+                    date_end,
+                    [names.setdefault(p, p) for p in json.loads(participants)],
+                    *rest,
+                )
+            )
     return out
 
 
 def write_events(store: Store, batches: Iterable[list[dict[str, Any]]]) -> int:
     """Replace the timeline by the events of ``batches`` (shaped as ``Store.replace_events`` takes
-    them), written batch by batch in one transaction; returns how many were written."""
+    them), written batch by batch in one transaction; returns how many were written.
+
+    An event whose ``summary`` is None takes its first evidence's mention's summary (or text, when
+    that is empty); evidence whose ``text`` is None takes its mention's text. Such evidence names its
+    mention's ``sentence``: the text is copied in the database, never read into memory."""
     c = store.conn
     written = 0
     with transaction(store):
         c.execute("DELETE FROM event_evidence")
+        c.execute("DELETE FROM event_participants")
         c.execute("DELETE FROM events")
         for events in batches:
             c.executemany(
-                "INSERT INTO events (id, date, date_end, type, summary, participants, place)"
-                " VALUES (?,?,?,?,?,?,?)",
+                "INSERT INTO events (id, date, date_end, type, summary, participants, place, day_first,"
+                " day_last) SELECT ?, ?, ?, ?, COALESCE(?, (SELECT COALESCE(NULLIF(m.summary, ''), m.text)"
+                " FROM event_mentions m WHERE m.article_id = ? AND m.sentence = ? AND m.type = ?"
+                " ORDER BY m.line LIMIT 1), ''), ?, ?, ?, ?",
                 [
                     (
                         e["id"],
                         e.get("date"),
                         e.get("date_end"),
                         e["type"],
-                        e.get("summary", ""),
+                        e.get("summary"),
+                        *_first_mention(e),
+                        e["type"],
                         json.dumps(e.get("participants", [])),
                         e.get("place"),
+                        *days(e.get("date")),
                     )
                     for e in events
                 ],
             )
             c.executemany(
-                "INSERT INTO event_evidence (event_id, article_id, line, text) VALUES (?,?,?,?)",
+                "INSERT INTO event_participants (entity_id, event_id) VALUES (?,?)",
                 [
-                    (e["id"], v["article"], v["line"], v["text"])
+                    (entity, e["id"])
+                    for e in events
+                    for entity in dict.fromkeys(
+                        [*e.get("participants", []), *([e["place"]] if e.get("place") else [])]
+                    )
+                ],
+            )
+            _add_evidence(
+                store,
+                [
+                    (e["id"], v["article"], v["line"], v["text"], v.get("sentence"))
                     for e in events
                     for v in e.get("evidence", [])
                 ],
@@ -99,8 +178,52 @@ def write_events(store: Store, batches: Iterable[list[dict[str, Any]]]) -> int:
     return written
 
 
+def days(value: str | None) -> tuple[str, str]:
+    """The first and last day (ISO) of a date value of any precision, for ordering and date filters in
+    SQL: ``ORDER BY day_first, day_last DESC`` is the timeline's chronological order (the wider of two
+    values starting on one day first), values that are not dates last."""
+    span = interval(value)
+    if span is None:
+        return "9999-12-31", "9999-12-31"
+    return span[0].isoformat(), span[1].isoformat()
+
+
+def _first_mention(event: dict[str, Any]) -> tuple[str | None, int | None]:
+    evidence = event.get("evidence") or [{}]
+    return evidence[0].get("article"), evidence[0].get("sentence")
+
+
+def _add_evidence(store: Store, rows: list[tuple[str, str, int, str | None, int | None]]) -> None:
+    """Insert evidence rows (event, article, line, text, sentence) in order; a row without text takes
+    the text of its article's event mention in that sentence."""
+    c = store.conn
+    run: list[tuple[Any, ...]] = []
+    textless = None
+    for event_id, article, line, text, sentence in rows:
+        # consecutive rows of one kind go in one statement, so that the rows keep their order
+        kind = text is None
+        if run and kind != textless:
+            _insert_evidence(c, textless, run)
+            run = []
+        textless = kind
+        run.append((event_id, article, line, article, sentence) if kind else (event_id, article, line, text))
+    if run:
+        _insert_evidence(c, textless, run)
+
+
+def _insert_evidence(c: Any, textless: bool | None, rows: list[tuple[Any, ...]]) -> None:
+    if textless:
+        c.executemany(
+            "INSERT INTO event_evidence (event_id, article_id, line, text) SELECT ?, ?, ?, m.text"
+            " FROM event_mentions m WHERE m.article_id = ? AND m.sentence = ? LIMIT 1",
+            rows,
+        )
+    else:
+        c.executemany("INSERT INTO event_evidence (event_id, article_id, line, text) VALUES (?,?,?,?)", rows)
+
+
 # -- duplicates: LSH bands and confirmed pairs ----------------------------------------------------------
-def unseen_articles(store: Store, batch: int = 200) -> Iterator[list[tuple[str, str]]]:
+def unseen_articles(store: Store, batch: int = 100) -> Iterator[list[tuple[str, str]]]:
     """(id, text) of the articles whose LSH bands are not stored yet, ``batch`` at a time (by id, so
     that marking a batch seen while reading the next is safe)."""
     last = ""
@@ -120,24 +243,30 @@ def add_bands(store: Store, bands: list[tuple[str, list[int] | None]]) -> None:
     """Store the band hashes of a batch of articles (None: too short to compare) and mark them seen."""
     c = store.conn
     c.executemany(
-        "INSERT INTO dedup_bands (article_id, band, hash) VALUES (?,?,?)",
-        [(art, i, h) for art, hashes in bands if hashes for i, h in enumerate(hashes)],
+        "INSERT INTO dedup_bands (hash, article_id) VALUES (?,?) ON CONFLICT DO NOTHING",
+        sorted({(h, art) for art, hashes in bands if hashes for h in hashes}),
     )
     c.executemany("INSERT INTO dedup_seen (article_id) VALUES (?)", [(art,) for art, _ in bands])
 
 
-def band_candidates(store: Store, article_ids: list[str]) -> set[tuple[str, str]]:
-    """Pairs (smaller id, larger id) of stored articles sharing a band hash with one of ``article_ids``."""
+def band_candidates(store: Store, bands: list[tuple[str, list[int] | None]]) -> set[tuple[str, str]]:
+    """Pairs (smaller id, larger id) of articles sharing a band hash: one of ``bands``' articles with a
+    stored article, or two of them (call it before :func:`add_bands` stores them)."""
+    wanted: dict[int, list[str]] = {}
+    for art, hashes in bands:
+        for h in hashes or ():
+            wanted.setdefault(h, []).append(art)
     out: set[tuple[str, str]] = set()
-    for start in range(0, len(article_ids), 500):
-        part = article_ids[start : start + 500]
+    for arts in wanted.values():
+        out.update((min(a, b), max(a, b)) for i, a in enumerate(arts) for b in arts[i + 1 :] if a != b)
+    keys = sorted(wanted)
+    for start in range(0, len(keys), 500):
+        part = keys[start : start + 500]
         rows = store.conn.execute(
-            "SELECT DISTINCT n.article_id, o.article_id FROM dedup_bands n JOIN dedup_bands o"
-            " ON o.band = n.band AND o.hash = n.hash AND o.article_id != n.article_id"
-            f" WHERE n.article_id IN ({','.join('?' * len(part))})",
-            part,
+            f"SELECT hash, article_id FROM dedup_bands WHERE hash IN ({','.join('?' * len(part))})", part
         )
-        out.update((min(a, b), max(a, b)) for a, b in rows)
+        for h, other in rows.tuples():
+            out.update((min(a, other), max(a, other)) for a in wanted[h] if a != other)
     return out
 
 
@@ -196,16 +325,111 @@ def entity_ids(store: Store) -> set[str]:
 
 
 # -- claims and undated articles -----------------------------------------------------------------------
-def canonical_claim_mentions(store: Store) -> list[dict[str, Any]]:
-    """The keyed claim mentions of canonical articles (``holders`` decoded), with their article's
-    ``published`` date, in article and sentence order."""
+def claim_keys(store: Store) -> list[str]:
+    """The distinct keys of the keyed claim mentions of canonical articles."""
     rows = store.conn.execute(
-        "SELECT m.article_id AS article, m.sentence, m.line, m.stance, m.proposition, m.key, m.holders,"
-        " m.text, a.published FROM claim_mentions m JOIN articles a ON a.id = m.article_id"
-        " WHERE a.duplicate_of IS NULL AND m.key IS NOT NULL AND m.key != ''"
-        " ORDER BY m.article_id, m.sentence"
+        "SELECT DISTINCT m.key FROM claim_mentions m JOIN articles a ON a.id = m.article_id"
+        " WHERE a.duplicate_of IS NULL AND m.key IS NOT NULL AND m.key != '' ORDER BY m.key"
     )
-    return [{**dict(r), "holders": json.loads(r["holders"])} for r in rows]
+    return [r[0] for r in rows]
+
+
+class ClaimRow:
+    """One claim mention as grouping reads it, in little memory (a group can hold thousands): read and
+    written like a dict (``row["stance"]``, ``row["holders"] = …``)."""
+
+    __slots__ = (
+        "article",
+        "sentence",
+        "line",
+        "stance",
+        "proposition",
+        "key",
+        "holders",
+        "text",
+        "published",
+    )
+
+    def __init__(self, *values: Any) -> None:
+        for name, value in zip(self.__slots__, values, strict=True):
+            setattr(self, name, value)
+
+    def __getitem__(self, key: str) -> Any:
+        return getattr(self, key)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        setattr(self, key, value)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self, key, default)
+
+    def order(self) -> tuple[Any, ...]:
+        return (self.article, self.sentence, self.line, self.stance, self.proposition, self.key, self.text)
+
+
+def canonical_claim_mentions(store: Store, keys: list[str] | None = None) -> list[ClaimRow]:
+    """The keyed claim mentions of canonical articles (``holders`` decoded), with their article's
+    ``published`` date, in article and sentence order; only those with one of ``keys`` when given."""
+    out: list[ClaimRow] = []
+    names: dict[str, str] = {}  # ids, keys and stances repeat: one string each
+    chunks = [None] if keys is None else [keys[i : i + 500] for i in range(0, len(keys), 500)]
+    for part in chunks:
+        where = "" if part is None else f" AND m.key IN ({','.join('?' * len(part))})"
+        rows = store.conn.execute(
+            "SELECT m.article_id AS article, m.sentence, m.line, m.stance, m.proposition, m.key, m.holders,"
+            " m.text, a.published FROM claim_mentions m JOIN articles a ON a.id = m.article_id"
+            f" WHERE a.duplicate_of IS NULL AND m.key IS NOT NULL AND m.key != ''{where}"
+            # a sentence may hold several claims: ordered by what they say, so that a group's first
+            # (its text) is the same on both backends, not whichever row the database met first
+            " ORDER BY m.article_id, m.sentence, m.line, m.stance, m.proposition, m.key, m.text",
+            part or (),
+        )
+        for article, sentence, line, stance, proposition, key, holders, text, published in rows.tuples():
+            out.append(
+                ClaimRow(
+                    names.setdefault(article, article),
+                    sentence,
+                    line,
+                    names.setdefault(stance, stance),
+                    proposition,
+                    names.setdefault(key, key),
+                    [names.setdefault(h, h) for h in json.loads(holders)],
+                    text,
+                    published,
+                )
+            )
+    if len(chunks) > 1:
+        out.sort(key=ClaimRow.order)
+    return out
+
+
+def write_claims(store: Store, claims: Iterable[dict[str, Any]]) -> int:
+    """Replace the claims by ``claims`` (shaped as ``Store.replace_claims`` takes them), each written
+    as it comes, in one transaction; returns how many were written."""
+    c = store.conn
+    written = 0
+    with transaction(store):
+        c.execute("DELETE FROM claim_evidence")
+        c.execute("DELETE FROM claims")
+        for k in claims:
+            c.execute(
+                "INSERT INTO claims (id, text, asserted_by, denied_by) VALUES (?,?,?,?)",
+                (
+                    k["id"],
+                    k["text"],
+                    json.dumps(k.get("asserted_by", [])),
+                    json.dumps(k.get("denied_by", [])),
+                ),
+            )
+            c.executemany(
+                "INSERT INTO claim_evidence (claim_id, article_id, line, stance, text) VALUES (?,?,?,?,?)",
+                [
+                    (k["id"], ev["article"], ev["line"], ev.get("stance", "assert"), ev["text"])
+                    for ev in k.get("evidence", [])
+                ],
+            )
+            written += 1
+    return written
 
 
 def has_undated(store: Store) -> bool:
@@ -214,3 +438,66 @@ def has_undated(store: Store) -> bool:
         "SELECT 1 FROM articles WHERE published IS NULL AND duplicate_of IS NULL LIMIT 1"
     ).fetchone()
     return row is not None
+
+
+# -- dating undated articles ------------------------------------------------------------------------------
+_SPEECH_TYPES = ("statement", "accusation", "denial")
+
+
+def undated_articles(store: Store, batch: int = 100) -> Iterator[dict[str, Any]]:
+    """The canonical articles without a publication date (``offsets`` decoded), ``batch`` read at a
+    time."""
+    last = ""
+    while True:
+        rows = store.conn.execute(
+            "SELECT id, source_id, start_line, end_line, title, text, offsets, published, outlet"
+            " FROM articles WHERE published IS NULL AND duplicate_of IS NULL AND id > ? ORDER BY id LIMIT ?",
+            (last, batch),
+        ).fetchall()
+        if not rows:
+            return
+        last = rows[-1]["id"]
+        for r in rows:
+            yield {**dict(r), "offsets": json.loads(r["offsets"])}
+
+
+def article_mentions(store: Store, article_id: str) -> list[dict[str, Any]]:
+    """One article's mentions with all their columns, in text order."""
+    rows = store.conn.execute(
+        'SELECT article_id AS article, entity_id AS entity, type, line, start, "end", text, confidence,'
+        " method, name FROM mentions WHERE article_id = ? ORDER BY start",
+        (article_id,),
+    )
+    return [dict(r) for r in rows]
+
+
+def published_years(store: Store) -> list[int]:
+    """The years the canonical dated articles were published in."""
+    rows = store.conn.execute(
+        "SELECT DISTINCT substr(published, 1, 4) FROM articles"
+        " WHERE published IS NOT NULL AND duplicate_of IS NULL"
+    )
+    return sorted(int(r[0]) for r in rows)
+
+
+def dated_deeds(store: Store, entity_ids: set[str]) -> list[dict[str, Any]]:
+    """What dating an undated article compares its events with: the dated event mentions of canonical
+    dated articles that are not speech and name at least two of ``entity_ids``, each distinct (type,
+    date, participants) once (``type``, ``date``, ``participants``). Read as a stream, so only those
+    are held. (``event_anchor`` counts an event that agrees with any dated mention of its type, date
+    and two of its participants, never speech; an undated article's events name its own entities.)"""
+    seen: set[tuple[str, str, frozenset[str]]] = set()
+    out: list[dict[str, Any]] = []
+    rows = store.conn.execute(
+        "SELECT m.type, m.date, m.participants FROM event_mentions m JOIN articles a ON a.id = m.article_id"
+        " WHERE a.duplicate_of IS NULL AND a.published IS NOT NULL AND m.date IS NOT NULL"
+        f" AND m.type NOT IN ({','.join('?' * len(_SPEECH_TYPES))})",
+        _SPEECH_TYPES,
+    )
+    for kind, date, participants in rows.tuples():
+        names = frozenset(json.loads(participants))
+        key = (kind, date, names)
+        if len(names & entity_ids) >= 2 and key not in seen:
+            seen.add(key)
+            out.append({"type": kind, "date": date, "participants": sorted(names)})
+    return out

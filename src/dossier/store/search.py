@@ -438,22 +438,18 @@ def _attach_snippets(
     conn: sqlite3.Connection, parsed: Query, hits: list[ArticleHit], keys: list[int]
 ) -> None:
     """Give each hit its (at most two) best sentences, highlighted, in text order."""
-    for hit, key in zip(hits, keys, strict=True):
-        lo = key * SENTENCE_SLOTS
-        folded = {
-            r[0] - lo: r[1]
-            for r in conn.execute(
-                "SELECT rowid, text FROM search_sentences WHERE rowid BETWEEN ? AND ?",
-                (lo, lo + SENTENCE_SLOTS - 1),
-            )
-        }
+    for hit in hits:
+        # what the index holds of each sentence is its fold: recomputed here, not read back
+        article = conn.execute("SELECT text FROM articles WHERE id = ?", (hit.article_id,)).fetchone()
+        text = article[0] if article else ""
         rows = {
-            r["idx"]: r
+            r["idx"]: {"line": r["line"], "text": text[r["start"] : r["end"]]}
             for r in conn.execute(
-                "SELECT idx, line, text FROM sentences WHERE article_id = ?", (hit.article_id,)
+                'SELECT idx, line, start, "end" FROM sentences WHERE article_id = ?', (hit.article_id,)
             )
-            if r["idx"] in folded
+            if r["idx"] < SENTENCE_SLOTS
         }
+        folded = {idx: fast_fold(r["text"]) for idx, r in rows.items()}
         scored = sorted(
             ((score_sentence(r["text"], folded[idx], parsed), idx) for idx, r in rows.items()),
             key=lambda p: (-p[0], p[1]),
@@ -501,20 +497,24 @@ def search_sentences(
     if conn.dialect == "postgresql":
         rows = search_pg.sentence_rows(conn, query, fts, n)
     else:
-        rows = _run(
-            conn,
-            parsed,
-            "SELECT rowid AS rid, text AS folded, bm25(search_sentences, 1.0, 1.0) AS score"
-            " FROM search_sentences WHERE search_sentences MATCH ? ORDER BY score LIMIT ?",
-            [fts, n],
-        )
+        rows = [
+            (r[0], None, r[1])
+            for r in _run(
+                conn,
+                parsed,
+                "SELECT rowid AS rid, bm25(search_sentences, 1.0, 1.0) AS score"
+                " FROM search_sentences WHERE search_sentences MATCH ? ORDER BY score LIMIT ?",
+                [fts, n],
+            )
+        ]
     hits: list[SentenceHit] = []
     for r in rows:
         key, idx = divmod(r[0], SENTENCE_SLOTS)
         if allowed is not None and key not in allowed:
             continue
         s = conn.execute(
-            "SELECT se.article_id, se.line, se.text, a.title, a.published, a.outlet, so.uri FROM search_map m"
+            'SELECT se.article_id, se.line, substr(a.text, se.start + 1, se."end" - se.start) AS text,'
+            " a.title, a.published, a.outlet, so.uri FROM search_map m"
             " JOIN sentences se ON se.article_id = m.article_id AND se.idx = ?"
             " JOIN articles a ON a.id = m.article_id JOIN sources so ON so.id = a.source_id WHERE m.id = ?",
             (idx, key),
@@ -527,7 +527,8 @@ def search_sentences(
                 idx=idx,
                 line=s["line"],
                 text=s["text"],
-                segments=highlight(s["text"], r[1], parsed),
+                # the sentence folded character by character (what the index holds is its tokens)
+                segments=highlight(s["text"], fast_fold(s["text"]), parsed),
                 score=round(-float(r[2]), 4),
                 title=s["title"],
                 source_uri=s["uri"],

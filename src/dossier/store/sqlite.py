@@ -6,6 +6,7 @@ store as it was before that source. Reads return plain dicts shaped like the exp
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier.models import Article, EventMention, ProcessedSource, TimeExpr, stable_id
-from dossier.store import search_index
+from dossier.store import event_pages, search_index
 from dossier.store.backend import connect, normalise
 from dossier.store.schema import INSERTION_ORDER, MIGRATIONS, ddl_for
 
@@ -54,6 +55,9 @@ class Store:
         self.dialect = self.conn.dialect
         # a file path for SQLite (its lock and WAL files sit beside it); the URL for PostgreSQL
         self.path: Any = Path(path) if self.dialect == "sqlite" else target
+        self._batch_limit = 0  # inside batched(): articles per transaction
+        self._batch_open = False
+        self._batch_count = 0
         self._migrate()
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -96,102 +100,152 @@ class Store:
         ).fetchone()
         return dict(row) if row else None
 
+    @contextlib.contextmanager
+    def batched(self, articles: int = 500) -> Iterator[None]:
+        """Group the :meth:`save` calls made inside into transactions of whole sources, each committed
+        once it holds about ``articles`` articles, and at the end. Writing many small sources at once
+        is much cheaper (the search index is flushed once per transaction). A crash loses the sources
+        of the open transaction, never part of one: the next build processes them again. Any other
+        write commits the open transaction first."""
+        self._batch_limit = max(1, articles)
+        try:
+            yield
+        finally:
+            self._batch_limit = 0
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit the sources saved in a :meth:`batched` block so far."""
+        if self._batch_open:
+            self._batch_open, self._batch_count = False, 0
+            self.conn.execute("COMMIT")
+
     def save(self, done: ProcessedSource, pipeline_version: str) -> None:
-        """Write one processed source and everything derived from it, in one transaction.
+        """Write one processed source and everything derived from it, in one transaction (or inside
+        the open transaction of a :meth:`batched` block, all or nothing of it).
 
         Replaces what an earlier run stored for the same bytes. A source whose uri was stored before
         with other bytes becomes a new version; the older versions' articles are removed.
         """
+        c = self.conn
+        if not self._batch_limit:
+            c.execute("BEGIN IMMEDIATE")
+            try:
+                self._write_source(done, pipeline_version)
+                c.execute("COMMIT")
+            except BaseException:
+                c.execute("ROLLBACK")
+                raise
+            return
+        if not self._batch_open:
+            c.execute("BEGIN IMMEDIATE")
+            self._batch_open = True
+        c.execute("SAVEPOINT source")
+        try:
+            self._write_source(done, pipeline_version)
+            c.execute("RELEASE source")
+        except BaseException:
+            c.execute("ROLLBACK TO source")
+            c.execute("RELEASE source")
+            raise
+        self._batch_count += max(1, len(done.articles))
+        if self._batch_count >= self._batch_limit:
+            self.flush()
+
+    def _write_source(self, done: ProcessedSource, pipeline_version: str) -> None:
         src = done.source
         doc = done.document
         c = self.conn
-        c.execute("BEGIN IMMEDIATE")
-        try:
-            search_index.unindex_source(c, src.id)
-            c.execute("DELETE FROM sources WHERE id = ?", (src.id,))
-            # a failed read of a changed file must not throw away the last good version
-            older = (
-                c.execute(
-                    "SELECT id, version FROM sources WHERE uri = ? AND status != 'superseded'", (src.uri,)
-                ).fetchall()
-                if done.status == "ok"
-                else []
-            )
-            prior = c.execute("SELECT MAX(version) FROM sources WHERE uri = ?", (src.uri,)).fetchone()[0]
-            version = (prior or 0) + 1
-            for row in older:
-                search_index.unindex_source(c, row["id"])
-                c.execute("DELETE FROM articles WHERE source_id = ?", (row["id"],))
-                c.execute(
-                    "UPDATE sources SET status = 'superseded', text = NULL, column_maps = NULL WHERE id = ?",
-                    (row["id"],),
-                )
+        search_index.unindex_source(c, src.id)
+        c.execute("DELETE FROM sources WHERE id = ?", (src.id,))
+        # a failed read of a changed file must not throw away the last good version
+        older = (
             c.execute(
-                "INSERT INTO sources (id, uri, sha256, bytes, media_type, encoding, status, error, version,"
-                " fetched_from, pipeline_version, ingested_at, text, column_maps)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    src.id,
-                    src.uri,
-                    src.sha256,
-                    src.size,
-                    src.media_type,
-                    done.encoding,
-                    done.status,
-                    done.error,
-                    version,
-                    src.fetched_from,
-                    pipeline_version,
-                    _now(),
-                    doc.text if doc else None,
-                    json.dumps(doc.column_maps) if doc and doc.column_maps else None,
-                ),
+                "SELECT id, version FROM sources WHERE uri = ? AND status != 'superseded'", (src.uri,)
+            ).fetchall()
+            if done.status == "ok"
+            else []
+        )
+        prior = c.execute("SELECT MAX(version) FROM sources WHERE uri = ?", (src.uri,)).fetchone()[0]
+        version = (prior or 0) + 1
+        for row in older:
+            search_index.unindex_source(c, row["id"])
+            c.execute("DELETE FROM articles WHERE source_id = ?", (row["id"],))
+            c.execute(
+                "UPDATE sources SET status = 'superseded', text = NULL, column_maps = NULL WHERE id = ?",
+                (row["id"],),
             )
-            for ordinal, art in enumerate(done.articles):
-                c.execute(
-                    "INSERT INTO articles (id, source_id, ordinal, start_line, end_line, title,"
-                    " published, published_time, outlet, original_outlet, authors, translator,"
-                    " contributors, language, text, offsets, duplicate_of)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        art.id,
-                        src.id,
-                        ordinal,
-                        art.start_line,
-                        art.end_line,
-                        art.title,
-                        art.published,
-                        art.published_time,
-                        art.outlet,
-                        art.original_outlet,
-                        json.dumps(art.authors, ensure_ascii=False),
-                        art.translator,
-                        json.dumps(art.contributors, ensure_ascii=False),
-                        art.language,
-                        art.text,
-                        json.dumps(art.offsets.to_json()),
-                        art.duplicate_of,
-                    ),
+        c.execute(
+            "INSERT INTO sources (id, uri, sha256, bytes, media_type, encoding, status, error, version,"
+            " fetched_from, pipeline_version, ingested_at, text, column_maps)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                src.id,
+                src.uri,
+                src.sha256,
+                src.size,
+                src.media_type,
+                done.encoding,
+                done.status,
+                done.error,
+                version,
+                src.fetched_from,
+                pipeline_version,
+                _now(),
+                doc.text if doc else None,
+                json.dumps(doc.column_maps) if doc and doc.column_maps else None,
+            ),
+        )
+        ids = [art.id for art in done.articles]  # a computed property: read once
+        c.executemany(
+            "INSERT INTO articles (id, source_id, ordinal, start_line, end_line, title,"
+            " published, published_time, outlet, original_outlet, authors, translator,"
+            " contributors, language, text, offsets, duplicate_of)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    aid,
+                    src.id,
+                    ordinal,
+                    art.start_line,
+                    art.end_line,
+                    art.title,
+                    art.published,
+                    art.published_time,
+                    art.outlet,
+                    art.original_outlet,
+                    json.dumps(art.authors, ensure_ascii=False),
+                    art.translator,
+                    json.dumps(art.contributors, ensure_ascii=False),
+                    art.language,
+                    art.text,
+                    json.dumps(art.offsets.to_json()),
+                    art.duplicate_of,
                 )
-                c.executemany(
-                    'INSERT INTO sentences (article_id, idx, start, "end", line, text) VALUES (?,?,?,?,?,?)',
-                    [(art.id, s.index, s.start, s.end, s.line, s.text) for s in art.sentences],
-                )
-                self._save_annotations(art)
-            search_index.index_articles(c, done.articles)
-            c.execute("COMMIT")
-        except BaseException:
-            c.execute("ROLLBACK")
-            raise
+                for ordinal, (aid, art) in enumerate(zip(ids, done.articles, strict=True))
+            ],
+        )
+        # a sentence's text is the article's text between its offsets: only those are stored
+        c.executemany(
+            'INSERT INTO sentences (article_id, idx, start, "end", line) VALUES (?,?,?,?,?)',
+            [
+                (aid, s.index, s.start, s.end, s.line)
+                for aid, art in zip(ids, done.articles, strict=True)
+                for s in art.sentences
+            ],
+        )
+        self._save_annotations(list(zip(ids, done.articles, strict=True)))
+        search_index.index_articles(c, done.articles)
 
     def annotate(self, article: Article) -> None:
         """Replace the stored annotations of one stored article by those ``article`` carries."""
+        self.flush()
         c = self.conn
         c.execute("BEGIN IMMEDIATE")
         try:
             for table in _ANNOTATION_DELETES:
                 c.execute(table, (article.id,))
-            self._save_annotations(article)
+            self._save_annotations([(article.id, article)])
             search_index.refresh_meta(c, article)
             c.execute("COMMIT")
         except BaseException:
@@ -199,11 +253,12 @@ class Store:
             raise
 
     def replace_entities(self, entities: list[dict[str, Any]]) -> None:
-        """Store the entity table: every entity the mentions refer to, with its names."""
+        """Store the entity table: every entity the mentions refer to, with its names (and how many
+        mentions it has, ``mention_count``, which orders the entity list)."""
         self._replace(
             ["DELETE FROM entities"],
-            "INSERT INTO entities (id, type, name, wikidata, aliases, origin, confidence, description)"
-            " VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT INTO entities (id, type, name, wikidata, aliases, origin, confidence, description,"
+            " mention_count) VALUES (?,?,?,?,?,?,?,?,?)",
             [
                 (
                     e["id"],
@@ -214,6 +269,7 @@ class Store:
                     e.get("origin", "kb"),
                     e.get("confidence", 1.0),
                     e.get("description"),
+                    e.get("mention_count", 0),
                 )
                 for e in entities
             ],
@@ -227,20 +283,9 @@ class Store:
 
     def replace_claims(self, claims: list[dict[str, Any]]) -> None:
         """Store the grouped claims, each with ``evidence``: [{article, line, text, stance}]."""
-        self._replace(
-            ["DELETE FROM claim_evidence", "DELETE FROM claims"],
-            "INSERT INTO claims (id, text, asserted_by, denied_by) VALUES (?,?,?,?)",
-            [
-                (k["id"], k["text"], json.dumps(k.get("asserted_by", [])), json.dumps(k.get("denied_by", [])))
-                for k in claims
-            ],
-            "INSERT INTO claim_evidence (claim_id, article_id, line, stance, text) VALUES (?,?,?,?,?)",
-            [
-                (k["id"], ev["article"], ev["line"], ev.get("stance", "assert"), ev["text"])
-                for k in claims
-                for ev in k.get("evidence", [])
-            ],
-        )
+        from dossier.store.corpus_io import write_claims  # corpus_io builds on this module
+
+        write_claims(self, claims)
 
     def set_duplicates(self, duplicate_of: dict[str, str | None]) -> None:
         """Point each article id at its canonical copy (or None); articles not named are left as they are."""
@@ -253,6 +298,7 @@ class Store:
     def relink_entities(self, mapping: dict[str, str]) -> None:
         """Rename entity ids wherever annotations refer to them (mentions, quote speakers, event
         participants and places, claim holders), in one transaction: merged clusters of new entities."""
+        self.flush()
         c = self.conn
         c.execute("BEGIN IMMEDIATE")
         try:
@@ -286,6 +332,7 @@ class Store:
         insert2: str = "",
         rows2: list[tuple[Any, ...]] | None = None,
     ) -> None:
+        self.flush()
         c = self.conn
         c.execute("BEGIN IMMEDIATE")
         try:
@@ -299,24 +346,26 @@ class Store:
             c.execute("ROLLBACK")
             raise
 
-    def _save_annotations(self, art: Article) -> None:
+    def _save_annotations(self, articles: list[tuple[str, Article]]) -> None:
+        """Insert the annotations of (article id, article) pairs, one statement per table."""
         c = self.conn
         c.executemany(
             'INSERT INTO mentions (article_id, entity_id, type, line, start, "end", text, confidence, method,'
             " name) VALUES (?,?,?,?,?,?,?,?,?,?)",
             [
-                (art.id, m.entity_id, m.type, m.line, m.start, m.end, m.text, m.confidence, m.method, m.name)
+                (aid, m.entity_id, m.type, m.line, m.start, m.end, m.text, m.confidence, m.method, m.name)
+                for aid, art in articles
                 for m in art.mentions
             ],
         )
-        self._save_times(art.id, art.times)
+        self._save_times([(aid, t) for aid, art in articles for t in art.times])
         c.executemany(
             'INSERT INTO quotes (id, article_id, speaker, speaker_text, text, kind, start, "end", line,'
             " end_line) VALUES (?,?,?,?,?,?,?,?,?,?)",
             [
                 (
-                    stable_id("quo", art.id, q.start, q.end),
-                    art.id,
+                    stable_id("quo", aid, q.start, q.end),
+                    aid,
                     q.speaker,
                     q.speaker_text,
                     q.text,
@@ -326,45 +375,38 @@ class Store:
                     q.line,
                     q.end_line or q.line,
                 )
+                for aid, art in articles
                 for q in art.quotes
             ],
         )
-        self._save_event_mentions(art.id, art.events)
+        self._save_event_mentions([(aid, e) for aid, art in articles for e in art.events])
         c.executemany(
             "INSERT INTO claim_mentions (article_id, sentence, line, stance, proposition, key, holders, text)"
             " VALUES (?,?,?,?,?,?,?,?)",
             [
-                (
-                    art.id,
-                    k.sentence,
-                    k.line,
-                    k.stance,
-                    k.proposition,
-                    k.key,
-                    json.dumps(k.holders),
-                    k.text,
-                )
+                (aid, k.sentence, k.line, k.stance, k.proposition, k.key, json.dumps(k.holders), k.text)
+                for aid, art in articles
                 for k in art.claims
             ],
         )
 
-    def _save_times(self, article_id: str, times: list[TimeExpr]) -> None:
+    def _save_times(self, times: list[tuple[str, TimeExpr]]) -> None:
         self.conn.executemany(
             'INSERT INTO times (article_id, line, start, "end", text, value, value_end, granularity, basis)'
             " VALUES (?,?,?,?,?,?,?,?,?)",
             [
-                (article_id, t.line, t.start, t.end, t.text, t.value, t.value_end, t.granularity, t.basis)
-                for t in times
+                (aid, t.line, t.start, t.end, t.text, t.value, t.value_end, t.granularity, t.basis)
+                for aid, t in times
             ],
         )
 
-    def _save_event_mentions(self, article_id: str, events: list[EventMention]) -> None:
+    def _save_event_mentions(self, events: list[tuple[str, EventMention]]) -> None:
         self.conn.executemany(
             "INSERT INTO event_mentions (article_id, sentence, line, type, date, date_end, participants,"
             " place, summary, text) VALUES (?,?,?,?,?,?,?,?,?,?)",
             [
                 (
-                    article_id,
+                    aid,
                     e.sentence,
                     e.line,
                     e.type,
@@ -375,7 +417,7 @@ class Store:
                     e.summary,
                     e.text,
                 )
-                for e in events
+                for aid, e in events
             ],
         )
 
@@ -384,13 +426,14 @@ class Store:
     ) -> None:
         """Replace one stored article's time expressions and event mentions (the events corpus stage
         re-dates an undated article), leaving its other annotations as they are."""
+        self.flush()
         c = self.conn
         c.execute("BEGIN IMMEDIATE")
         try:
             c.execute("DELETE FROM times WHERE article_id = ?", (article_id,))
             c.execute("DELETE FROM event_mentions WHERE article_id = ?", (article_id,))
-            self._save_times(article_id, times)
-            self._save_event_mentions(article_id, events)
+            self._save_times([(article_id, t) for t in times])
+            self._save_event_mentions([(article_id, e) for e in events])
             c.execute("COMMIT")
         except BaseException:
             c.execute("ROLLBACK")
@@ -413,7 +456,7 @@ class Store:
 
     # -- reads -----------------------------------------------------------------------------------
     def sources(self) -> list[dict[str, Any]]:
-        rows = self.conn.execute(
+        rows = self.conn.stream(
             "SELECT id, uri, sha256, bytes, media_type, encoding, status, error, version, fetched_from,"
             " ingested_at FROM sources ORDER BY uri, version"
         )
@@ -436,7 +479,7 @@ class Store:
 
     def articles(self) -> Iterator[dict[str, Any]]:
         """Every current article in chronological order (undated last), with its source's uri."""
-        rows = self.conn.execute(
+        rows = self.conn.stream(
             "SELECT a.*, s.uri AS source_uri FROM articles a JOIN sources s ON s.id = a.source_id"
             " ORDER BY a.published IS NULL, a.published, a.published_time, s.uri, a.ordinal"
         )
@@ -452,15 +495,24 @@ class Store:
         return self._article(row) if row else None
 
     def sentences(self, article_id: str) -> list[dict[str, Any]]:
+        """The article's sentences in order: idx, start, end, line and text (its article's text between
+        start and end, which is all the store keeps of it)."""
+        row = self.conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            return []
+        text = row[0]
         rows = self.conn.execute(
-            'SELECT idx, start, "end", line, text FROM sentences WHERE article_id = ? ORDER BY idx',
-            (article_id,),
+            'SELECT idx, start, "end", line FROM sentences WHERE article_id = ? ORDER BY idx', (article_id,)
         )
-        return [dict(r) for r in rows]
+        return [{**dict(r), "text": text[r["start"] : r["end"]]} for r in rows]
 
     def entities(self) -> list[dict[str, Any]]:
-        out = []
-        for r in self.conn.execute("SELECT * FROM entities ORDER BY name"):
+        return list(self.iter_entities())
+
+    def iter_entities(self) -> Iterator[dict[str, Any]]:
+        """Every entity by name, with its aliases, how many mentions it has and the articles they are
+        in (counted from the mentions, one entity at a time)."""
+        for r in self.conn.stream("SELECT * FROM entities ORDER BY name"):
             ent = dict(r)
             ent["aliases"] = json.loads(ent["aliases"])
             ids = self.conn.execute(
@@ -470,48 +522,48 @@ class Store:
             ).fetchone()
             ent["mention_count"] = ids[0]
             ent["articles"] = sorted(ids[1].split(",")) if ids[1] else []
-            out.append(ent)
-        return out
+            yield ent
 
     def mentions(self) -> list[dict[str, Any]]:
-        rows = self.conn.execute(
+        return list(self.iter_mentions())
+
+    def iter_mentions(self) -> Iterator[dict[str, Any]]:
+        rows = self.conn.stream(
             'SELECT entity_id AS entity, article_id AS article, line, start, "end", text FROM mentions'
             " ORDER BY article_id, start"
         )
-        return [dict(r) for r in rows]
+        return (dict(r) for r in rows)
 
     def times(self) -> list[dict[str, Any]]:
-        rows = self.conn.execute(
+        return list(self.iter_times())
+
+    def iter_times(self) -> Iterator[dict[str, Any]]:
+        rows = self.conn.stream(
             "SELECT article_id AS article, line, text, value, value_end, granularity, basis FROM times"
             " ORDER BY article_id, start"
         )
-        return [dict(r) for r in rows]
+        return (dict(r) for r in rows)
 
     def events(self) -> list[dict[str, Any]]:
-        out = []
-        for r in self.conn.execute("SELECT * FROM events ORDER BY date IS NULL, date, id"):
-            evt = dict(r)
-            evt["participants"] = json.loads(evt["participants"])
-            evt["evidence"] = [
-                dict(e)
-                for e in self.conn.execute(
-                    "SELECT article_id AS article, line, text FROM event_evidence WHERE event_id = ?"
-                    f" ORDER BY {INSERTION_ORDER[self.dialect]}",
-                    (evt["id"],),
-                )
-            ]
-            out.append(evt)
-        return out
+        return list(self.iter_events())
+
+    def iter_events(self) -> Iterator[dict[str, Any]]:
+        """Every event by date (undated last), with its participants and its evidence in the order it
+        was written; read a page at a time (:mod:`dossier.store.event_pages`)."""
+        return event_pages.events(self, order="stored")
 
     def quotes(self) -> list[dict[str, Any]]:
         """Quotations and statements of canonical articles: a near-verbatim copy's quotes are its
         canonical copy's, and are not listed twice."""
-        rows = self.conn.execute(
+        return list(self.iter_quotes())
+
+    def iter_quotes(self) -> Iterator[dict[str, Any]]:
+        rows = self.conn.stream(
             "SELECT q.id, q.speaker, q.speaker_text, q.text, q.article_id AS article, q.line, q.end_line,"
             ' q.kind, q.start, q."end" FROM quotes q JOIN articles a ON a.id = q.article_id'
             " WHERE a.duplicate_of IS NULL ORDER BY q.article_id, q.start"
         )
-        return [dict(r) for r in rows]
+        return (dict(r) for r in rows)
 
     def event_mentions(self) -> list[dict[str, Any]]:
         """Every stored event mention (``participants`` decoded), in article and sentence order."""
@@ -530,8 +582,10 @@ class Store:
         return [{**dict(r), "holders": json.loads(r["holders"])} for r in rows]
 
     def claims(self) -> list[dict[str, Any]]:
-        out = []
-        for r in self.conn.execute("SELECT * FROM claims ORDER BY id"):
+        return list(self.iter_claims())
+
+    def iter_claims(self) -> Iterator[dict[str, Any]]:
+        for r in self.conn.stream("SELECT * FROM claims ORDER BY id"):
             clm = dict(r)
             clm["asserted_by"] = json.loads(clm["asserted_by"])
             clm["denied_by"] = json.loads(clm["denied_by"])
@@ -543,8 +597,7 @@ class Store:
                     (clm["id"],),
                 )
             ]
-            out.append(clm)
-        return out
+            yield clm
 
     def counts(self) -> dict[str, int]:
         out = {name: self.conn.execute(sql).fetchone()[0] for name, sql in _COUNT_QUERIES.items()}

@@ -27,6 +27,22 @@ def alternation(words: list[str]) -> str:
     return "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in ordered)
 
 
+def word_start_alternation(words: list[str]) -> str:
+    r"""``(?<!\w)(?:`` :func:`alternation` ``)``, the same matches written so that the regex engine can
+    skip ahead to the words' first letters: a branch per first letter, the word-start check right
+    after that letter (``c(?<!\w[\s\S])`` is ``(?<!\w)c``), then that letter's words in the same
+    order. A pattern that opens with a look-behind is tried at every position of the text."""
+    ordered = sorted({w for w in words if w.split()}, key=len, reverse=True)
+    groups: dict[str, list[str]] = {}
+    for w in ordered:
+        parts = w.split()
+        rest = re.escape(parts[0][1:]) + "".join(r"\s+" + re.escape(part) for part in parts[1:])
+        groups.setdefault(parts[0][0], []).append(rest)
+    return "|".join(
+        re.escape(first) + r"(?<!\w[\s\S])(?:" + "|".join(rests) + ")" for first, rests in groups.items()
+    )
+
+
 @dataclass(frozen=True)
 class Lexicon:
     numbers: dict[str, int]

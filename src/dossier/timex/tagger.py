@@ -12,18 +12,22 @@ check is recorded; alone, it takes a date of the same sentence that falls on tha
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import cache
 
 from dossier.timex.grammar import Candidate, candidates
-from dossier.timex.lexicon import alternation, lexicon
+from dossier.timex.lexicon import lexicon
 from dossier.timex.resolve import Resolved, resolve
 from dossier.timex.spec import Spec
 from dossier.timex.values import Anchor
+from dossier.timex.word_lists import WordLists
 from dossier.vi.text import match_key
 
 _RANGE_GAP = re.compile(r"^\s*(?:-|–|—|đến|tới|cho\s+đến|cho\s+tới)\s*$")
 _COORD_GAP = re.compile(r"^\s*(?:và|,|hoặc|hay|cũng\s+như)\s*$")
-_SENTENCE_END = re.compile(r"[.!?…]\s+|\n")
+# [.!?…]\s+ or \n, opening with a character class so that the regex engine skips to the candidates
+_SENTENCE_END = re.compile(r"[.!?…\n](?:(?<=\n)|\s+)")
 _AFTER_WINDOW = 30  # characters after an expression in which a tense word still speaks of it
 
 
@@ -102,26 +106,51 @@ def _sentence_bounds(key: str, pos: int) -> tuple[int, int]:
     return start, (m.start() if m else len(key))
 
 
-_MARKERS: dict[str, re.Pattern[str]] = {}
+class _Sentences:
+    """The sentence ends of one key, found once: :meth:`bounds` is :func:`_sentence_bounds` without a
+    scan from the start of the text for each expression."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        spans = [m.span() for m in _SENTENCE_END.finditer(key)]
+        self.starts = [a for a, _ in spans]
+        self.ends = [b for _, b in spans]
+        self._markers: dict[tuple[int, int], dict[int, list[re.Match[str]]]] = {}
+
+    def bounds(self, pos: int) -> tuple[int, int]:
+        i = bisect_left(self.starts, pos)  # the first sentence end at or after pos
+        if i and self.ends[i - 1] > pos:
+            # pos inside a run of spaces after a stop: a scan that stops at pos sees a shorter run
+            return _sentence_bounds(self.key, pos)
+        return (self.ends[i - 1] if i else 0), (self.starts[i] if i < len(self.starts) else len(self.key))
+
+    def markers(self, start: int, end: int) -> dict[int, list[re.Match[str]]]:
+        """The tense words from ``start`` to ``end`` (see :func:`_markers`), found once per stretch:
+        the expressions of one sentence share them."""
+        found = self._markers.get((start, end))
+        if found is None:
+            found = self._markers[(start, end)] = _markers().scan(self.key, start, end)
+        return found
 
 
-def _marker_pattern(kind: str) -> re.Pattern[str]:
-    if kind not in _MARKERS:
-        lx = lexicon()
-        words = lx.future_markers if kind == "future" else lx.past_markers
-        _MARKERS[kind] = re.compile(r"(?<!\w)(?:" + alternation(words) + r")(?!\w)")
-    return _MARKERS[kind]
+@cache
+def _markers() -> WordLists:
+    """The future markers (list 0) and the past markers (list 1), found with one scan."""
+    lx = lexicon()
+    return WordLists([lx.future_markers, lx.past_markers])
 
 
-def tense(key: str, start: int, end: int) -> int:
+def tense(key: str, start: int, end: int, sentences: _Sentences | None = None) -> int:
     """+1 when the sentence around ``key[start:end]`` speaks of the future, else -1 (news reports the
     past). The nearest tense word before the expression decides; without one, a tense word just after
     it does (``Vào tháng 10, Lavrov sẽ đến``); a tense word far after it belongs to another clause."""
-    s, e = _sentence_bounds(key, start)
+    sentences = sentences or _Sentences(key)
+    s, e = sentences.bounds(start)
     before: tuple[int, int] | None = None
     after: tuple[int, int] | None = None
-    for kind, sign in (("future", 1), ("past", -1)):
-        for m in _marker_pattern(kind).finditer(key, s, max(e, end)):
+    found = sentences.markers(s, max(e, end))
+    for kind, sign in ((0, 1), (1, -1)):
+        for m in found.get(kind, ()):
             if m.end() <= start:
                 if before is None or m.end() > before[0]:
                     before = (m.end(), sign)
@@ -135,7 +164,7 @@ def tense(key: str, start: int, end: int) -> int:
     return chosen[1] if chosen else -1
 
 
-def _check_weekdays(found: list[Timex], key: str) -> None:
+def _check_weekdays(found: list[Timex], sentences: _Sentences) -> None:
     """A weekday written beside a date: record whether they agree. A weekday alone: take a date of the
     same sentence that falls on it, within a week of the weekday's own reading."""
     for t in found:
@@ -145,7 +174,7 @@ def _check_weekdays(found: list[Timex], key: str) -> None:
         if spec.day is not None:
             t.weekday_agrees = t.resolved.start.weekday() == spec.weekday
             continue
-        bounds = _sentence_bounds(key, t.start)
+        bounds = sentences.bounds(t.start)
         for other in found:
             r = other.resolved
             if other is t or r is None or r.granularity != "day" or other.spec.weekday is not None:
@@ -158,21 +187,23 @@ def _check_weekdays(found: list[Timex], key: str) -> None:
                 break
 
 
-def tag(text: str, anchor: Anchor | None = None) -> list[Timex]:
+def tag(text: str, anchor: Anchor | None = None, key: str | None = None) -> list[Timex]:
     """Every time expression of ``text`` in order, resolved against ``anchor`` where it can be (the
-    others have ``resolved`` None and keep what they say in ``spec``)."""
-    key = match_key(text)
-    chosen = _join(_select(list(candidates(text))), key)
+    others have ``resolved`` None and keep what they say in ``spec``). ``key`` is ``match_key(text)``
+    when the caller has it."""
+    key = match_key(text) if key is None else key
+    chosen = _join(_select(list(candidates(text, key))), key)
     lx = lexicon()
+    sentences = _Sentences(key)
     found: list[Timex] = []
     reference: Resolved | None = None
     for cand in chosen:
         timex = Timex(cand.start, cand.end, text[cand.start : cand.end], cand.spec)
         timex.resolved = resolve(
-            cand.spec, anchor, reference, tense(key, cand.start, cand.end), lx.recent_window_days
+            cand.spec, anchor, reference, tense(key, cand.start, cand.end, sentences), lx.recent_window_days
         )
         if timex.resolved is not None and cand.spec.granularity != "recent":
             reference = timex.resolved
         found.append(timex)
-    _check_weekdays(found, key)
+    _check_weekdays(found, sentences)
     return found

@@ -14,9 +14,11 @@ converted (``Hà Nội`` would become ``HỔ Nội``), so they are left alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
+from itertools import chain, filterfalse
 
 import yaml
 
@@ -32,7 +34,6 @@ SAMPLE_CHARS = 200_000
 
 # A word: letters, and the Windows-1252 symbols that TCVN3 uses for letters (¸ = á, µ = à, × = ì).
 _WORD = re.compile(r"(?:[^\W\d_]|[\u00a1-\u00bf\u00d7\u00f7])+")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # A line can hold legacy text only if it has a character of the upper half of Windows-1252.
 _SUSPECT = re.compile(r"[\u00a1-\u00ff]")
 
@@ -57,22 +58,62 @@ def _cased(word: str) -> bool:
     return word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower())
 
 
+_SKIPPED, _VALID, _INVALID = 0, 1, 2
+
+
+@lru_cache(maxsize=65536)
+def _word_class(word: str) -> int:
+    """How :func:`score` counts a word that has a character beyond ASCII."""
+    if len(word) < 2:
+        return _SKIPPED
+    return _VALID if _cased(word) and is_syllable(word) else _INVALID
+
+
 def score(text: str) -> Score:
     """How Vietnamese ``text`` reads: its non-ASCII words that are syllables, and those that are not.
 
     One-character words are left out: quotation marks and symbols (« », °) would count for or against
     a reading depending on nothing but punctuation.
     """
-    valid = invalid = 0
-    for m in _WORD.finditer(text):
-        word = m.group()
-        if len(word) < 2 or not _NON_ASCII.search(word):
-            continue
-        if _cased(word) and is_syllable(word):
-            valid += 1
-        else:
-            invalid += 1
-    return Score(valid, invalid)
+    classes = [_word_class(w) for w in _WORD.findall(text) if not w.isascii()]
+    return Score(classes.count(_VALID), classes.count(_INVALID))
+
+
+@lru_cache(maxsize=65536)
+def _invalid_in_token(token: str) -> tuple[str, ...]:
+    """The words of a whitespace-separated token that :func:`score` counts as invalid."""
+    return tuple(w for w in _WORD.findall(token) if not w.isascii() and _word_class(w) == _INVALID)
+
+
+def _with_invalid_words(lines: list[str]) -> list[str]:
+    """The lines that have a word :func:`score` counts as invalid (``score(line).invalid > 0``).
+
+    The words are classed once per distinct whitespace-separated token of all the lines (no letter is
+    whitespace, so the tokens hold the same words): most documents have no invalid word at all, and
+    the few that have a handful are only looked for in the lines where those words occur.
+    """
+    joined = "\n".join(lines)
+    tokens = filterfalse(str.isascii, set(joined.split()))
+    invalid = set(chain.from_iterable(map(_invalid_in_token, tokens)))
+    if not invalid:
+        return []
+    if len(invalid) > _FEW_INVALID or joined.count("\n") != len(lines) - 1:
+        candidates: Iterable[int] = range(len(lines))
+    else:
+        found: set[int] = set()
+        for word in invalid:  # once through the text per word: the next look starts on the next line
+            line = end = 0
+            at = joined.find(word)
+            while at >= 0:
+                line += joined.count("\n", end, at)
+                found.add(line)
+                end = joined.find("\n", at)
+                at = joined.find(word, end) if end >= 0 else -1
+        candidates = sorted(found)
+    return [lines[i] for i in candidates if not invalid.isdisjoint(_WORD.findall(lines[i]))]
+
+
+_FEW_INVALID = 16
 
 
 @cache
@@ -198,7 +239,7 @@ def detect(lines: list[str], sample_chars: int = SAMPLE_CHARS) -> Detection | No
     """The legacy encoding of the text in ``lines``, judged on a sample, or None when there is none
     or not enough evidence (fewer than MIN_GAIN syllables won, fewer than MIN_VALID found, or the
     converted lines not mostly syllables)."""
-    sample = [line for line in _sample(lines, sample_chars) if score(line).invalid]
+    sample = _with_invalid_words(_sample(lines, sample_chars))
     if not sample:
         return None
     best: Detection | None = None

@@ -8,7 +8,9 @@ from elsewhere, and a Content-Security-Policy forbids it (and any inline script)
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,7 +22,7 @@ from pydantic import BaseModel
 
 from dossier import __version__
 from dossier.errors import DossierError
-from dossier.store.backend import is_database_url
+from dossier.store.backend import connect, is_database_url
 from dossier.store.search import Filters
 from dossier.store.sqlite import Store
 from dossier.web import charts, data, reader
@@ -91,7 +93,18 @@ def create_app(db: Path | str) -> FastAPI:
     db = Path(db)
     if not is_database_url(db) and not db.exists():
         raise DossierError("E011", path=db)
+    if is_database_url(db):
+        connect(db).close()  # E011 when the database is not there, E009 when the server is not
+    opened: list[Store] = []  # every request thread's store, closed when the server stops
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        while opened:
+            opened.pop().close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="dossier explorer API",
         version=__version__,
         description=(
@@ -109,6 +122,7 @@ def create_app(db: Path | str) -> FastAPI:
         # sqlite3 connections stay in the thread that opened them; requests run in a thread pool
         if local.store is None:
             local.store = Store(db)
+            opened.append(local.store)
         return local.store
 
     app.mount("/static", StaticFiles(packages=[("dossier.web", "static")]), name="static")

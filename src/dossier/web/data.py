@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from dossier.errors import DossierError
-from dossier.store import aggregates
+from dossier.store import aggregates, event_pages
 from dossier.store.search import EVENT_TYPES, Filters, search, search_sentences
 from dossier.store.sqlite import Store
 from dossier.web import charts, graph
@@ -76,14 +76,23 @@ def names(store: Store) -> dict[str, dict[str, Any]]:
 def entity_ref(store: Store, entity_id: str | None) -> EntityRef | None:
     if not entity_id:
         return None
-    ent = names(store).get(entity_id)
-    if ent is None:
-        return EntityRef(id=entity_id, name=entity_id)
-    return EntityRef(id=entity_id, name=ent["name"], type=ent["type"])
+    return entity_refs(store, [entity_id])[0]
 
 
 def entity_refs(store: Store, ids: list[str]) -> list[EntityRef]:
-    return [r for r in (entity_ref(store, i) for i in ids) if r is not None]
+    """References to the named entities (in order), read for these ids only."""
+    known = aggregates.entity_refs(store, [i for i in ids if i])
+    out = []
+    for entity_id in ids:
+        if not entity_id:
+            continue
+        ent = known.get(entity_id)
+        out.append(
+            EntityRef(id=entity_id, name=ent["name"], type=ent["type"])
+            if ent
+            else EntityRef(id=entity_id, name=entity_id)
+        )
+    return out
 
 
 def _evidence(store: Store, rows: list[dict[str, Any]]) -> list[Evidence]:
@@ -108,7 +117,7 @@ def _pieces(segments: list[tuple[str, bool]]) -> list[Piece]:
 # -- search ----------------------------------------------------------------------------------------
 def options(store: Store) -> FacetOptions:
     def compute() -> FacetOptions:
-        ents = sorted(names(store).values(), key=lambda e: (-e["mentions"], e["name"]))[:300]
+        ents = aggregates.entity_list(store, 300)
         return FacetOptions(
             entities=[EntityRef(id=e["id"], name=e["name"], type=e["type"]) for e in ents],
             outlets=aggregates.outlets(store),
@@ -195,18 +204,10 @@ def _check_date(name: str, value: str | None) -> str | None:
     return value.strip()
 
 
-def _overlaps(date: str | None, date_end: str | None, lo: str | None, hi: str | None) -> bool:
-    """Whether an event's date span (at its own precision) meets [lo, hi]; '~' ends a prefix."""
-    if not lo and not hi:
-        return True
-    if not date:
-        return False
-    end = (date_end or date) + "~"
-    return (not hi or date <= hi + "~") and (not lo or end >= lo)
-
-
 def _timeline_events(store: Store, events: list[dict[str, Any]]) -> list[TimelineEvent]:
     arts = aggregates.article_summaries(store, sorted({v["article"] for e in events for v in e["evidence"]}))
+    involved = sorted({p for e in events for p in [*e["participants"], e["place"]] if p})
+    refs = {r.id: r for r in entity_refs(store, involved)}
     return [
         TimelineEvent(
             id=e["id"],
@@ -214,8 +215,8 @@ def _timeline_events(store: Store, events: list[dict[str, Any]]) -> list[Timelin
             date_end=e["date_end"],
             type=e["type"],
             summary=e["summary"],
-            participants=entity_refs(store, e["participants"]),
-            place=entity_ref(store, e["place"]),
+            participants=[refs[p] for p in e["participants"] if p],
+            place=refs.get(e["place"]) if e["place"] else None,
             evidence=[
                 Evidence(
                     article=v["article"],
@@ -231,23 +232,30 @@ def _timeline_events(store: Store, events: list[dict[str, Any]]) -> list[Timelin
     ]
 
 
+TIMELINE_PAGE = 500  # events per timeline page
+
+
 def timeline(
     store: Store,
     entity: str | None = None,
     date_from: str | None = None,
     date_to: str | None = None,
     type: str | None = None,
+    limit: int = TIMELINE_PAGE,
+    offset: int = 0,
 ) -> Timeline:
-    """The events in date order, kept when they involve ``entity``, meet the period and have ``type``."""
-    events = cached(store, "events", store.events)
-    involved = sorted({p for e in events for p in [*e["participants"], e["place"]] if p})
+    """The events in date order, kept when they involve ``entity``, meet the period and have ``type``:
+    ``limit`` of them from ``offset``, filtered and ordered in the store (only those are read). The
+    entity filter offers the entities in the most events."""
+    total = cached(store, "event_count", lambda: event_pages.count(store))
+    involved = cached(store, "involved", lambda: event_pages.involved(store, 300))
     page = Timeline(
         entity=entity or None,
         date_from=date_from or None,
         date_to=date_to or None,
         type=type or None,
         events=[],
-        total=len(events),
+        total=total,
         entities=sorted(entity_refs(store, involved), key=lambda r: r.name),
         types=list(EVENT_TYPES),
     )
@@ -260,21 +268,17 @@ def timeline(
     except DossierError as err:
         page.error = str(err)
         return page
-    kept = [
-        e
-        for e in events
-        if (not entity or entity in e["participants"] or entity == e["place"])
-        and (not type or e["type"] == type)
-        and _overlaps(e["date"], e["date_end"], lo, hi)
-    ]
-    page.events = _timeline_events(store, kept)
+    where = event_pages.EventFilter(
+        entities={entity} if entity else None, prefix_from=lo, prefix_to=hi, type=type or None
+    )
+    page.events = _timeline_events(store, list(event_pages.events(store, where, "stored", limit, offset)))
     return page
 
 
 # -- entities --------------------------------------------------------------------------------------
-def entity_list(store: Store) -> EntityList:
-    rows = sorted(names(store).values(), key=lambda e: (-e["mentions"], e["name"]))
-    return EntityList(entities=[EntityRow(**r) for r in rows])
+def entity_list(store: Store, limit: int | None = None) -> EntityList:
+    """The entities, most mentioned first (read from the entity table, not from the mentions)."""
+    return EntityList(entities=[EntityRow(**r) for r in aggregates.entity_list(store, limit)])
 
 
 def _pairs(store: Store) -> Counter[tuple[str, str]]:
@@ -309,11 +313,7 @@ def entity_page(store: Store, entity_id: str) -> EntityPage:
         ((b if a == entity_id else a, w) for (a, b), w in _pairs(store).items() if entity_id in (a, b)),
         key=lambda p: -p[1],
     )[:40]
-    events = [
-        e
-        for e in cached(store, "events", store.events)
-        if entity_id in e["participants"] or e["place"] == entity_id
-    ]
+    events = list(event_pages.events(store, event_pages.EventFilter(entities={entity_id}), "stored", 500))
     return EntityPage(
         id=entity_id,
         name=row["name"],
