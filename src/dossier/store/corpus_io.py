@@ -52,7 +52,27 @@ def event_dates(store: Store) -> list[tuple[str, str]]:
 ROW_ORDER = {"sqlite": "rowid", "postgresql": "ctid"}
 
 
-class MentionRow:
+class SlotRow:
+    """A row with named fields in little memory, read like a dict (``row["type"]``, ``row.get(…)``);
+    subclasses name their fields in ``__slots__``, in column order."""
+
+    __slots__: tuple[str, ...] = ()
+
+    def __init__(self, *values: Any) -> None:
+        for name, value in zip(self.__slots__, values, strict=True):
+            setattr(self, name, value)
+
+    def __getitem__(self, key: str) -> Any:
+        return getattr(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self, key, default)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # sent to workers by the Ray engine
+        return type(self), tuple(getattr(self, name) for name in self.__slots__)
+
+
+class MentionRow(SlotRow):
     """One event mention as merging reads it, in little memory (a shard holds many): read like a dict
     (``row["type"]``, ``row.get("place")``)."""
 
@@ -68,19 +88,6 @@ class MentionRow:
         "summary",
         "text",
     )
-
-    def __init__(self, *values: Any) -> None:
-        for name, value in zip(self.__slots__, values, strict=True):
-            setattr(self, name, value)
-
-    def __getitem__(self, key: str) -> Any:
-        return getattr(self, key)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return getattr(self, key, default)
-
-    def __reduce__(self) -> tuple[Any, ...]:  # sent to workers by the Ray engine
-        return MentionRow, tuple(getattr(self, name) for name in self.__slots__)
 
 
 def event_mentions_of(store: Store, kind: str, dates: list[str]) -> list[MentionRow]:
@@ -334,7 +341,7 @@ def claim_keys(store: Store) -> list[str]:
     return [r[0] for r in rows]
 
 
-class ClaimRow:
+class ClaimRow(SlotRow):
     """One claim mention as grouping reads it, in little memory (a group can hold thousands): read and
     written like a dict (``row["stance"]``, ``row["holders"] = …``)."""
 
@@ -350,18 +357,8 @@ class ClaimRow:
         "published",
     )
 
-    def __init__(self, *values: Any) -> None:
-        for name, value in zip(self.__slots__, values, strict=True):
-            setattr(self, name, value)
-
-    def __getitem__(self, key: str) -> Any:
-        return getattr(self, key)
-
     def __setitem__(self, key: str, value: Any) -> None:
         setattr(self, key, value)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return getattr(self, key, default)
 
     def order(self) -> tuple[Any, ...]:
         return (self.article, self.sentence, self.line, self.stance, self.proposition, self.key, self.text)

@@ -7,6 +7,35 @@ from __future__ import annotations
 
 import re
 
+# Migration 0007 after its search tables, the same on both dialects (ddl_for drops WITHOUT ROWID)
+_LEAN_STORE_REST = """
+        ALTER TABLE sentences DROP COLUMN text;
+        DROP INDEX IF EXISTS times_value;
+        DROP TABLE dedup_bands;
+        DELETE FROM dedup_seen;
+        CREATE TABLE dedup_bands (
+            hash BIGINT NOT NULL,
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            PRIMARY KEY (hash, article_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX dedup_bands_article ON dedup_bands(article_id);
+        CREATE INDEX claim_mentions_key ON claim_mentions(key);
+        ALTER TABLE events ADD COLUMN day_first TEXT;
+        ALTER TABLE events ADD COLUMN day_last TEXT;
+        CREATE INDEX events_days ON events(day_first, day_last DESC, type, id);
+        DROP INDEX IF EXISTS events_date;
+        CREATE INDEX events_date ON events(date, id);
+        CREATE TABLE event_participants (
+            entity_id TEXT NOT NULL,
+            event_id TEXT NOT NULL,
+            PRIMARY KEY (entity_id, event_id)
+        );
+        ALTER TABLE entities ADD COLUMN mention_count INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX entities_mentions ON entities(mention_count);
+        INSERT INTO build_state (key, value) VALUES ('finalize_pending', '1')
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value
+        """
+
 MIGRATIONS: list[tuple[str, str]] = [
     (
         "0001_sources_articles_sentences",
@@ -287,32 +316,8 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         INSERT INTO search_articles (search_articles, rank) VALUES ('automerge', 8);
         INSERT INTO search_sentences (search_sentences, rank) VALUES ('automerge', 8);
-        ALTER TABLE sentences DROP COLUMN text;
-        DROP INDEX IF EXISTS times_value;
-        DROP TABLE dedup_bands;
-        DELETE FROM dedup_seen;
-        CREATE TABLE dedup_bands (
-            hash BIGINT NOT NULL,
-            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-            PRIMARY KEY (hash, article_id)
-        ) WITHOUT ROWID;
-        CREATE INDEX dedup_bands_article ON dedup_bands(article_id);
-        CREATE INDEX claim_mentions_key ON claim_mentions(key);
-        ALTER TABLE events ADD COLUMN day_first TEXT;
-        ALTER TABLE events ADD COLUMN day_last TEXT;
-        CREATE INDEX events_days ON events(day_first, day_last DESC, type, id);
-        DROP INDEX IF EXISTS events_date;
-        CREATE INDEX events_date ON events(date, id);
-        CREATE TABLE event_participants (
-            entity_id TEXT NOT NULL,
-            event_id TEXT NOT NULL,
-            PRIMARY KEY (entity_id, event_id)
-        );
-        ALTER TABLE entities ADD COLUMN mention_count INTEGER NOT NULL DEFAULT 0;
-        CREATE INDEX entities_mentions ON entities(mention_count);
-        INSERT INTO build_state (key, value) VALUES ('finalize_pending', '1')
-            ON CONFLICT (key) DO UPDATE SET value = excluded.value
-        """,
+        """
+        + _LEAN_STORE_REST,
     ),
 ]
 
@@ -362,32 +367,8 @@ POSTGRES_VARIANTS: dict[str, str] = {
     # the search tables are plain tables here (their text feeds the tsvector columns): they keep it
     "0007_lean_store": """
         ALTER TABLE search_map ADD COLUMN meta TEXT NOT NULL DEFAULT '';
-        ALTER TABLE sentences DROP COLUMN text;
-        DROP INDEX IF EXISTS times_value;
-        DROP TABLE dedup_bands;
-        DELETE FROM dedup_seen;
-        CREATE TABLE dedup_bands (
-            hash BIGINT NOT NULL,
-            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-            PRIMARY KEY (hash, article_id)
-        );
-        CREATE INDEX dedup_bands_article ON dedup_bands(article_id);
-        CREATE INDEX claim_mentions_key ON claim_mentions(key);
-        ALTER TABLE events ADD COLUMN day_first TEXT;
-        ALTER TABLE events ADD COLUMN day_last TEXT;
-        CREATE INDEX events_days ON events(day_first, day_last DESC, type, id);
-        DROP INDEX IF EXISTS events_date;
-        CREATE INDEX events_date ON events(date, id);
-        CREATE TABLE event_participants (
-            entity_id TEXT NOT NULL,
-            event_id TEXT NOT NULL,
-            PRIMARY KEY (entity_id, event_id)
-        );
-        ALTER TABLE entities ADD COLUMN mention_count INTEGER NOT NULL DEFAULT 0;
-        CREATE INDEX entities_mentions ON entities(mention_count);
-        INSERT INTO build_state (key, value) VALUES ('finalize_pending', '1')
-            ON CONFLICT (key) DO UPDATE SET value = excluded.value
-        """,
+        """
+    + _LEAN_STORE_REST,
 }
 
 # The column that holds the order rows were written in, per dialect.
@@ -399,6 +380,7 @@ def ddl_for(name: str, ddl: str, dialect: str) -> str:
     if dialect != "postgresql":
         return ddl
     ddl = POSTGRES_VARIANTS.get(name, ddl)
+    ddl = ddl.replace(") WITHOUT ROWID", ")")  # a SQLite storage choice; PostgreSQL has no rowid
     # Text compares and sorts by code point, as SQLite's BINARY does, whatever collation the database
     # was created with (en_US would list entities, sources and dates in another order than SQLite)
     ddl = re.sub(r"\bTEXT\b", 'TEXT COLLATE "C"', ddl)
