@@ -63,7 +63,7 @@ bench: $(STAMP)
 # Ray build (1 and 2 workers) in the same run; writes BENCHMARKS.md (~30 min on 2 cores).
 bench-scale: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
-	$(BIN)/python benchmarks/scale_build.py --sizes 1000 10000 --ray
+	$(BIN)/python benchmarks/scale_build.py --sizes 1000 10000 100000 --ray --export-up-to 10000
 
 # The entity recogniser's CRF, trained by the project's own code on the example corpus (the dev-gold
 # files held out); the result is committed, so a build never needs this.

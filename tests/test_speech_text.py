@@ -14,9 +14,9 @@ from dossier.stages.claim_frames import claim_lexicon
 from dossier.stages.quote_lexicon import Phrases, speech_lexicon
 from dossier.stages.quote_marks import find_quotes, mask
 from dossier.stages.quote_speakers import Speaker, SpeakerResolver
-from dossier.stages.segment import split_sentences
+from dossier.stages.segment import sentence_spans, split_sentences
 from dossier.stages.speech_handoff import handoff
-from dossier.stages.speech_text import Scan, Triggers, article_key, sentence_spans
+from dossier.stages.speech_text import Scan, Triggers
 from dossier.vi.text import match_key
 from test_claims import PLACES
 from test_quotes import article
@@ -49,25 +49,19 @@ def plain(text: str) -> Article:
     return art
 
 
-def test_sentence_spans_are_the_segmenters_sentences() -> None:
-    for text in TEXTS + random_texts(400, 1):
-        for t in (text, mask(text, find_quotes(text))):
-            assert sentence_spans(t) == [(s.start, s.end) for s in split_sentences(t, OffsetMap([]))], t
-
-
 def test_article_key_is_the_match_key_of_the_text() -> None:
     for text in TEXTS + random_texts(300, 2):
         art = plain(text)
-        assert article_key(art) == match_key(text)
+        assert art.key == match_key(text)
         # a masked key is the key of the masked text
         spans = find_quotes(text)
-        assert mask(article_key(art), spans) == match_key(mask(text, spans))
+        assert mask(art.key, spans) == match_key(mask(text, spans))
     # sentences that do not tile the text (or none at all) fall back to the whole text
     art = plain(TEXTS[0])
     art.sentences = art.sentences[1:2]
     art.sentences[0].text = "khác"
-    assert article_key(art) == match_key(TEXTS[0])
-    assert article_key(plain("")) == ""
+    assert art.key == match_key(TEXTS[0])
+    assert plain("").key == ""
 
 
 def test_phrases_match_as_the_plain_longest_first_alternation() -> None:

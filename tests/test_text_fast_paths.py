@@ -23,6 +23,7 @@ from dossier.stages.decode import decode
 from dossier.stages.line_end_patterns import reversed_line_end
 from dossier.stages.markup import strip_markup
 from dossier.vi import legacy
+from dossier.vi import text as text_mod
 from dossier.vi.text import match_key
 
 
@@ -343,3 +344,27 @@ def test_html_paragraphs_are_located_from_the_previous_one_then_from_the_top():
     ]
     assert extract._locate_paragraphs(visible, ["Alpha  beta\nagain"]) == [3]
     assert extract._locate_paragraphs([], ["x"]) == [1]
+
+
+# -- the matching keys -------------------------------------------------------------------------------
+_KEY_PIECES = [
+    *["Hoà", "hòa", "THUỶ", "thủy", "của", "người", "Nhưỡng", "Σ", "ΑΣ", "σ", "İ", "ẞ", "ǅ", "ﬁ"],
+    *[" ", "  ", "\n", "\t", "\u00a0", ".", "'", "-", "\u0301", " \u0301", "\u0323", "oa", "ÓÁ", "uyê"],
+    *["a\u0301\u0300", "ươ\u0303", "Ω", "K", "1", "ṍ", "Ṹa", "oṹ"],
+]
+
+
+def _plain_fold_tone_placement(text: str, runs: re.Pattern[str]) -> str:
+    """Every run of vowels through the cluster fold (no shortcut for runs it leaves alone)."""
+    return runs.sub(lambda m: text_mod._fold_cluster(m.group(0)), text)
+
+
+def test_match_key_and_fold_equal_their_plain_definitions():
+    lines = _corpus_lines()[:3000] + _random_lines(_KEY_PIECES, 6000, seed=12)
+    lines += [unicodedata.normalize("NFD", ln) for ln in lines[-2000:]]
+    vowels = [chr(c) for c in range(0x41, 0x2000) if text_mod._split_tone(chr(c))[0] in text_mod.VOWELS]
+    runs = re.compile(f"[{re.escape(''.join(vowels))}]+")
+    for line in lines:
+        nfc = unicodedata.normalize("NFC", line)
+        assert match_key(line) == _plain_fold_tone_placement(nfc, runs).lower(), repr(line)
+        assert text_mod.fold(line) == "".join(text_mod._fold_char(c) for c in line), repr(line)

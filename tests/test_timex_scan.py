@@ -9,7 +9,6 @@ import pytest
 import yaml
 
 from dossier.models import Article, OffsetMap, Sentence
-from dossier.stages import dates
 from dossier.timex.grammar import candidates, patterns
 from dossier.timex.handlers import Text
 from dossier.timex.lexicon import alternation, lexicon, word_start_alternation
@@ -105,12 +104,12 @@ def test_word_start_alternation_matches_what_a_look_behind_does():
         assert [m.span() for m in fast.finditer(key)] == [m.span() for m in slow.finditer(key)]
 
 
-def test_the_dates_stage_sets_each_sentence_key_from_the_article_key():
+def test_the_article_key_sets_each_sentence_key():
     text = "Hôm qua, ông Putin nói.  Hoà bình  sẽ đến.\nNgười ta mong THỦY chung."
     spans = [(0, 23), (25, 42), (43, len(text))]
     article = Article("src", 1, 1, "t", text, OffsetMap.from_json([[0, 1, 1, len(text)]]))
     article.sentences = [Sentence(i, s, e, text[s:e], 1) for i, (s, e) in enumerate(spans)]
-    key = dates.article_key(article)
+    key = article.key
     assert key == match_key(text)
     assert all("key" in s.__dict__ for s in article.sentences)  # set, not computed later
     assert [s.key for s in article.sentences] == [match_key(s.text) for s in article.sentences]
@@ -120,7 +119,7 @@ def test_a_sentence_that_is_not_its_slice_of_the_text_keeps_its_own_key():
     text = "Ông nói. Hoà bình."
     article = Article("src", 1, 1, "t", text, OffsetMap.from_json([[0, 1, 1, len(text)]]))
     article.sentences = [Sentence(0, 0, 8, "Ông nói.", 1), Sentence(1, 9, 18, "hòa bình", 1)]
-    dates.article_key(article)
+    article.key  # noqa: B018 - computing it sets the sentences' keys
     assert "key" in article.sentences[0].__dict__
     assert "key" not in article.sentences[1].__dict__
     assert article.sentences[1].key == match_key("hòa bình")

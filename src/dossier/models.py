@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -240,6 +241,25 @@ class Article:
     @property
     def id(self) -> str:
         return stable_id("art", self.source_id, self.start_line)
+
+    @cached_property
+    def key(self) -> str:
+        """``match_key(text)``, computed once for all stages. Each sentence whose :attr:`Sentence.key`
+        is not computed yet gets its slice of it when that is the same string: the text is NFC, the key
+        as long as it, and the sentence is its slice of the text with whitespace (or the text's edge) on
+        both sides, which neither the tone-placement fold nor lower-casing reads across. The stages
+        then fold no sentence again."""
+        text = self.text
+        key = match_key(text)
+        if len(key) != len(text) or not unicodedata.is_normalized("NFC", text):
+            return key
+        for sentence in self.sentences:
+            start, end = sentence.start, sentence.end
+            if "key" in sentence.__dict__ or text[start:end] != sentence.text:
+                continue
+            if (start == 0 or text[start - 1].isspace()) and (end == len(text) or text[end].isspace()):
+                sentence.key = key[start:end]
+        return key
 
 
 @dataclass

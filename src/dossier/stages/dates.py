@@ -9,12 +9,10 @@ with dated articles and store its times again (:mod:`dossier.stages.event_anchor
 
 from __future__ import annotations
 
-import unicodedata
 from typing import TYPE_CHECKING
 
 from dossier.models import Article, TimeExpr
 from dossier.timex import Anchor, Timex, tag
-from dossier.vi.text import match_key
 
 if TYPE_CHECKING:
     from dossier.pipeline import Context
@@ -41,28 +39,10 @@ def time_exprs(article: Article, found: list[Timex]) -> list[TimeExpr]:
     return out
 
 
-def article_key(article: Article) -> str:
-    """``match_key(article.text)``; each sentence's :attr:`Sentence.key` not yet computed is set from it
-    when it is the same string: the text is NFC, the key as long as it, and the sentence is its slice
-    of the text with whitespace (or the text's edge) on both sides, which neither the tone-placement
-    fold nor lower-casing reads across. The later stages then fold no sentence again."""
-    text = article.text
-    key = match_key(text)
-    if len(key) != len(text) or not unicodedata.is_normalized("NFC", text):
-        return key
-    for sentence in article.sentences:
-        start, end = sentence.start, sentence.end
-        if "key" in sentence.__dict__ or text[start:end] != sentence.text:
-            continue
-        if (start == 0 or text[start - 1].isspace()) and (end == len(text) or text[end].isspace()):
-            sentence.key = key[start:end]
-    return key
-
-
 def annotate(article: Article, anchor: Anchor | None) -> list[Timex]:
     """Tag the article's text against ``anchor`` and set ``article.times``; returns every expression
     found, resolved or not (the events stage reads them)."""
-    found = tag(article.text, anchor, article_key(article))
+    found = tag(article.text, anchor, article.key)
     article.times = time_exprs(article, found)
     return found
 

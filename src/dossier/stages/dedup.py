@@ -28,9 +28,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from dossier.store import corpus_io
-from dossier.store.search_index import fast_fold
 from dossier.store.sqlite import Store
-from dossier.vi.text import nfc
+from dossier.vi.text import fold, nfc
 
 if TYPE_CHECKING:
     from dossier.pipeline import Context
@@ -65,7 +64,7 @@ class _TokenHashes(dict[str, tuple[int, ...]]):
             self.clear()
         value = tuple(
             int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest(), "little")
-            for w in _WORD.findall(fast_fold(token))
+            for w in _WORD.findall(fold(token))
         )
         self[token] = value
         return value

@@ -29,8 +29,9 @@ from dossier.stages.claim_frames import claim_lexicon
 from dossier.stages.quote_lexicon import Phrases, SpeechLexicon, speech_lexicon
 from dossier.stages.quote_marks import QuoteSpan, find_quotes, mask
 from dossier.stages.quote_speakers import Speaker, SpeakerResolver, as_speaker
+from dossier.stages.segment import sentence_spans
 from dossier.stages.speech_handoff import handoff
-from dossier.stages.speech_text import Scan, Triggers, article_key, sentence_spans
+from dossier.stages.speech_text import Scan, Triggers
 from dossier.vi.text import match_key
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ class ArticleSpeech:
         self.text = article.text
         self.spans = find_quotes(self.text)
         self.masked = mask(self.text, self.spans)
-        key = article_key(article)
+        key = article.key
         # the masked key is the key masked alike (a fold never crosses a quotation mark)
         self.mkey = mask(key, self.spans) if len(key) == len(self.text) else match_key(self.masked)
         self.sentences = sentence_spans(self.masked)

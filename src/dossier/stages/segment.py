@@ -50,26 +50,57 @@ _ABBREVIATIONS = frozenset(
         "mt",
     ]
 )
-_END = re.compile(r"[.!?…]+[\"'”’»)\]]*")
 _OPENERS = "\"'“‘«([*"
 _BLANKS = re.compile(r"[ \t\u00a0]*")
+# Where a sentence may end: a paragraph break, or a run of terminal punctuation with its closing
+# marks. A character class comes first, so that the engine skips to a candidate at once.
+_EVENTS = re.compile(r"[\n.!?…](?:(?<=[.!?…])[.!?…]*[\"'”’»)\]]*)?")
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
 
 
-def _boundary_after(text: str, end: int) -> bool:
-    """Whether a sentence may end just before ``text[end:]`` (after terminal punctuation)."""
-    # matched in place, not on a copy of the rest: a copy per sentence is quadratic on long articles
-    after = _BLANKS.match(text, end).end()  # type: ignore[union-attr]
-    if after == len(text) or text[after] == "\n":
-        return True
-    if after == end:
-        return False  # no space after the punctuation: 11.000, U.S., a.m.
-    first = text[after]
-    return first.isupper() or first.isdigit() or first in _OPENERS
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of the sentences of ``text`` (without the spaces around them). One
+    regex pass visits only the paragraph breaks and the runs of terminal punctuation."""
+    spans: list[tuple[int, int]] = []
+    n = len(text)
+    start = 0
+    for event in _EVENTS.finditer(text):
+        i = event.start()
+        if text[i] == "\n":
+            if text[i + 1 : i + 2].islower():
+                continue  # a paragraph broken in the middle of a sentence
+            end = i
+        else:
+            end = event.end()
+            # matched in place, not on a copy of the rest: a copy per sentence is quadratic
+            after = _BLANKS.match(text, end).end()  # type: ignore[union-attr]
+            if after < n and text[after] != "\n":
+                if after == end:
+                    continue  # no space after the punctuation: 11.000, U.S., a.m.
+                first = text[after]
+                if not (first.isupper() or first.isdigit() or first in _OPENERS):
+                    continue
+            if end == i + 1 and text[i] == "." and _abbreviation_before(text, i):
+                continue
+        _close(text, start, end, spans)
+        start = end
+    _close(text, start, n, spans)
+    return spans
+
+
+def _close(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    """Add ``text[start:end]`` without the spaces around it, unless nothing is left."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        spans.append((start, end))
 
 
 def _abbreviation_before(text: str, dot: int) -> bool:
     # a bounded window: searching the whole prefix per full stop is quadratic on long articles
-    m = re.search(r"([\w.]+)$", text[max(0, dot - 40) : dot])
+    m = _WORD_BEFORE.search(text, max(0, dot - 40), dot)
     if not m:
         return False
     word = m.group(1).lower()
@@ -77,46 +108,9 @@ def _abbreviation_before(text: str, dot: int) -> bool:
 
 
 def split_sentences(text: str, offsets: OffsetMap) -> list[Sentence]:
-    spans: list[tuple[int, int]] = []
-    start = 0
-    n = len(text)
-
-    def close(end: int) -> None:
-        nonlocal start
-        s, e = start, end
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if s < e:
-            spans.append((s, e))
-        start = end
-
-    i = 0
-    while i < n:
-        ch = text[i]
-        if ch == "\n":
-            nxt = text[i + 1 : i + 2]
-            if not (nxt and nxt.islower()):
-                close(i)
-            i += 1
-            continue
-        if ch in ".!?…":
-            m = _END.match(text, i)
-            assert m is not None
-            end = m.end()
-            if ch == "." and end == i + 1 and _abbreviation_before(text, i):
-                i = end
-                continue
-            if _boundary_after(text, end):
-                close(end)
-            i = end
-            continue
-        i += 1
-    close(n)
     return [
         Sentence(index=k, start=s, end=e, text=text[s:e], line=offsets.line_of(s))
-        for k, (s, e) in enumerate(spans)
+        for k, (s, e) in enumerate(sentence_spans(text))
     ]
 
 

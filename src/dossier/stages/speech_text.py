@@ -1,7 +1,5 @@
-"""The article text as the speech stages (quotes, claims) read it, computed once per article.
+"""Word lists found in an article's key, as the speech stages (quotes, claims) read them.
 
-* :func:`article_key`: the article's matching key, put together from its sentences' cached keys;
-* :func:`sentence_spans`: the sentences of a text whose quotations are masked, by the segmenter's rules;
 * :class:`Scan`: every occurrence of a word list in a key, found in one pass and then read for any
   stretch of it exactly as a search limited to that stretch would find them;
 * :class:`Triggers`: the scans of several word lists, made together in one pass.
@@ -10,95 +8,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left
 from collections.abc import Sequence
 
-from dossier.models import Article
 from dossier.stages.quote_lexicon import Phrases
-from dossier.stages.segment import _ABBREVIATIONS, _BLANKS, _OPENERS
-from dossier.vi.text import match_key
 
-# Where a sentence may end, by the segmenter's rules (dossier.stages.segment, whose word lists are used
-# as they are; tests hold the two splits equal): a paragraph break, or a run of terminal punctuation
-# with its closing marks. A character class comes first, so that the engine skips to a candidate at once.
-_EVENTS = re.compile(r"[\n.!?…](?:(?<=[.!?…])[.!?…]*[\"'”’»)\]]*)?")
-_WORD_BEFORE = re.compile(r"([\w.]+)$")
 _WORD_ONLY = re.compile(r"\w+")
 _WORD_CHAR = re.compile(r"\w")
-
-
-def article_key(article: Article) -> str:
-    """``match_key(article.text)``. When the article's sentences tile its text with only whitespace
-    between them (as the segmenter leaves them), the key is their cached :attr:`Sentence.key` joined by
-    that whitespace: a tone-placement fold never crosses whitespace, so it is the same string, and the
-    stages that read keys fold each sentence once between them."""
-    text = article.text
-    parts: list[str] = []
-    done = 0
-    for sentence in article.sentences:
-        gap = text[done : sentence.start]
-        tiles = sentence.start >= done and (not gap or gap.isspace())
-        if not tiles or text[sentence.start : sentence.end] != sentence.text:
-            return match_key(text)
-        parts.append(gap)
-        parts.append(sentence.key)
-        done = sentence.end
-    tail = text[done:]
-    if not parts or (tail and not tail.isspace()) or not unicodedata.is_normalized("NFC", text):
-        return match_key(text)
-    parts.append(tail)
-    key = "".join(parts)
-    return key if len(key) == len(text) else match_key(text)
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """The (start, end) offsets of the sentences :func:`dossier.stages.segment.split_sentences` finds in
-    ``text``, by the same rules, without building sentence objects: one regex pass visits only the
-    paragraph breaks and the runs of terminal punctuation, where a sentence may end."""
-    spans: list[tuple[int, int]] = []
-    n = len(text)
-    start = 0
-    for event in _EVENTS.finditer(text):
-        i = event.start()
-        if text[i] == "\n":
-            if text[i + 1 : i + 2].islower():
-                continue  # a paragraph broken in the middle of a sentence
-            end = i
-        else:
-            end = event.end()
-            after = _BLANKS.match(text, end).end()  # type: ignore[union-attr]
-            if after < n and text[after] != "\n":
-                if after == end:
-                    continue  # no space after the punctuation: 11.000, U.S.
-                first = text[after]
-                if not (first.isupper() or first.isdigit() or first in _OPENERS):
-                    continue
-            if end == i + 1 and text[i] == "." and _abbreviation_before(text, i):
-                continue
-        _close(text, start, end, spans)
-        start = end
-    _close(text, start, n, spans)
-    return spans
-
-
-def _close(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    """Add ``text[start:end]`` without the spaces around it, unless nothing is left."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start < end:
-        spans.append((start, end))
-
-
-def _abbreviation_before(text: str, dot: int) -> bool:
-    """:func:`dossier.stages.segment._abbreviation_before` without copying the window."""
-    m = _WORD_BEFORE.search(text, max(0, dot - 40), dot)
-    if not m:
-        return False
-    word = m.group(1).lower()
-    return word in _ABBREVIATIONS or (len(word) == 1 and text[dot - 1].isupper())
 
 
 class Scan:

@@ -106,6 +106,9 @@ class Backend:
         raise NotImplementedError
 
 
+CACHE_KIB = 16 * 1024  # SQLite's page cache per connection
+
+
 class SqliteBackend(Backend):
     dialect = "sqlite"
 
@@ -117,6 +120,10 @@ class SqliteBackend(Backend):
         self.raw.execute("PRAGMA journal_mode=WAL")
         self.raw.execute("PRAGMA foreign_keys=ON")
         self.raw.execute("PRAGMA synchronous=NORMAL")
+        # A build writes transactions of tens of MB; with SQLite's default 2 MB page cache their pages
+        # spill to the log and are read back many times (at 1,000 articles: 175 reads and 177 writes
+        # per article, 44 and 133 with 16 MB). Allocated as pages are used, so readers pay little.
+        self.raw.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
         return Result(self.raw.execute(sql, params))

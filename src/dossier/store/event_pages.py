@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from dossier.store.schema import INSERTION_ORDER
-from dossier.store.search_index import fast_fold
+from dossier.vi.text import fold
 
 if TYPE_CHECKING:
     from dossier.store.sqlite import Store
@@ -166,10 +166,10 @@ def evidence_of(store: Store, event_ids: list[str]) -> dict[str, list[dict[str, 
 def named(store: Store, wanted: str) -> set[str]:
     """The entity ids ``wanted`` names: itself (an id), and every stored entity whose name or an alias
     is ``wanted`` (compared without case and diacritics)."""
-    key = fast_fold(wanted.strip())
+    key = fold(wanted.strip())
     out = {wanted}
     for row in store.conn.execute("SELECT id, name, aliases FROM entities").tuples():
-        if key in {fast_fold(n) for n in [row[1], *json.loads(row[2] or "[]")]}:
+        if key in {fold(n) for n in [row[1], *json.loads(row[2] or "[]")]}:
             out.add(row[0])
     return out
 

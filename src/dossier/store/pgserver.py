@@ -52,8 +52,9 @@ class PgServer:
 
     def start(self) -> PgServer:
         data = self.root / "data"
-        res = self._run("initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                        "--locale=C.UTF-8")
+        res = self._run(
+            "initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"
+        )
         if res.returncode != 0:
             raise RuntimeError(f"initdb failed: {res.stderr.strip() or res.stdout.strip()}")
         opts = f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.root}"

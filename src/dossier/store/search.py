@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier.errors import DossierError
 from dossier.store import search_pg
-from dossier.store.search_index import SENTENCE_SLOTS, ensure_index, fast_fold, token
+from dossier.store.search_index import SENTENCE_SLOTS, ensure_index, token
 from dossier.store.search_query import Query, highlight, parse, score_sentence
 from dossier.vi.text import fold
 
@@ -184,7 +184,7 @@ def _plan(conn: sqlite3.Connection, filters: Filters) -> _FilterPlan:
             )
         terms.append("(" + " OR ".join(token("e", i) for i in ids) + ")")
     if filters.outlet:
-        outlet = token("o", fast_fold(filters.outlet.strip()))
+        outlet = token("o", fold(filters.outlet.strip()))
         if not _index_has(conn, outlet):
             raise DossierError(
                 "E041", name="outlet", value=filters.outlet, reason="no article from this outlet"
@@ -424,7 +424,7 @@ def _article_hit(row: sqlite3.Row, parsed: Query | None, score: float) -> Articl
     return ArticleHit(
         article_id=row["id"],
         title=title,
-        title_segments=highlight(title, fast_fold(title), parsed) if parsed else [(title, False)],
+        title_segments=highlight(title, fold(title), parsed) if parsed else [(title, False)],
         published=row["published"],
         outlet=row["outlet"],
         source_uri=row["source_uri"],
@@ -449,7 +449,7 @@ def _attach_snippets(
             )
             if r["idx"] < SENTENCE_SLOTS
         }
-        folded = {idx: fast_fold(r["text"]) for idx, r in rows.items()}
+        folded = {idx: fold(r["text"]) for idx, r in rows.items()}
         scored = sorted(
             ((score_sentence(r["text"], folded[idx], parsed), idx) for idx, r in rows.items()),
             key=lambda p: (-p[0], p[1]),
@@ -528,7 +528,7 @@ def search_sentences(
                 line=s["line"],
                 text=s["text"],
                 # the sentence folded character by character (what the index holds is its tokens)
-                segments=highlight(s["text"], fast_fold(s["text"]), parsed),
+                segments=highlight(s["text"], fold(s["text"]), parsed),
                 score=round(-float(r[2]), 4),
                 title=s["title"],
                 source_uri=s["uri"],

@@ -39,22 +39,7 @@ _PROBE = (
 )
 
 
-class _FoldTable(dict[int, str]):
-    """``fold`` one character at a time, remembered: str.translate with it folds at C speed."""
-
-    def __missing__(self, code: int) -> str:
-        value = fold(chr(code))
-        self[code] = value
-        return value
-
-
-_FOLD = _FoldTable()
 _WORDS = re.compile(r"\w+")
-
-
-def fast_fold(text: str) -> str:
-    """The same as :func:`dossier.vi.text.fold` (it folds character by character), much faster."""
-    return text.translate(_FOLD)
 
 
 @lru_cache(maxsize=65536)
@@ -70,9 +55,9 @@ def exact_words(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def fold_signature() -> str:
-    """A signature of what indexing does to text (:func:`fast_fold`, :func:`exact_words`), taken on a
+    """A signature of what indexing does to text (:func:`fold`, :func:`exact_words`), taken on a
     probe of Vietnamese and other scripts: it changes when the folding code does."""
-    text = f"{_INDEX_FORM}|{fast_fold(_PROBE)}|{exact_words(_PROBE)}"
+    text = f"{_INDEX_FORM}|{fold(_PROBE)}|{exact_words(_PROBE)}"
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
@@ -96,7 +81,7 @@ class _TokenForms(dict[str, tuple[str, str]]):
     def __missing__(self, token: str) -> tuple[str, str]:
         if len(self) > 1 << 15:
             self.clear()
-        value = (fast_fold(token), exact_words(token))
+        value = (fold(token), exact_words(token))
         self[token] = value
         return value
 
@@ -172,7 +157,7 @@ def meta_tokens(
         else:
             out.append(f"qqyonly{published[:4]}")
     if outlet:
-        out.append(token("o", fast_fold(outlet).strip()))
+        out.append(token("o", fold(outlet).strip()))
     out.extend(token("e", e) for e in sorted(set(entities)))
     out.extend(token("t", t) for t in sorted(set(event_types)))
     return " ".join(out)

@@ -9,9 +9,9 @@ from typing import Any
 from dossier.errors import DossierError
 from dossier.models import OffsetMap
 from dossier.store import aggregates
-from dossier.store.search_index import fast_fold
 from dossier.store.search_query import highlight, parse
 from dossier.store.sqlite import Store
+from dossier.vi.text import fold
 from dossier.web.data import entity_ref, entity_refs
 from dossier.web.schemas import (
     ArticleClaim,
@@ -78,7 +78,7 @@ def article_page(store: Store, article_id: str, q: str | None = None) -> Article
             parsed = None
         if parsed is not None:
             at = 0
-            for piece, hit in highlight(text, fast_fold(text), parsed):
+            for piece, hit in highlight(text, fold(text), parsed):
                 if hit:
                     spans.append((at, at + len(piece), {"hit": True}))
                 at += len(piece)
