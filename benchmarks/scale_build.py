@@ -12,8 +12,8 @@ same corpus, in the same run: trafilatura on each article rendered as an HTML pa
 word segmentation and NER (the ``[bench]`` extra), and dateparser's ``search_dates`` over the text;
 underthesea's word segmentation is timed again right after each build, the figure the build is
 compared with (on a shared machine the speed drifts between runs minutes apart).
-With ``--ray`` the largest N is also built with ``--engine ray`` on 1 and 2 workers and its JSON
-export compared with the local build's.
+With ``--ray`` one N (``--ray-size``; the largest up to 10,000 by default) is also built with
+``--engine ray`` on 1 and 2 workers and its JSON export compared with the local build's.
 
 Usage::
 
@@ -349,7 +349,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--anchor-sample", type=int, default=200)
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--ray", action="store_true", help="also build the largest N on Ray, 1 and 2 workers")
+    parser.add_argument("--ray", action="store_true", help="also build one N on Ray, 1 and 2 workers")
+    parser.add_argument(
+        "--ray-size",
+        type=int,
+        metavar="N",
+        help="the N built on Ray (one of --sizes; default: the largest up to 10,000)",
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument(
         "--no-export",
@@ -395,8 +401,12 @@ def main(argv: list[str] | None = None) -> int:
         anchors = run_child("_anchors", str(corpus_dir(args.sizes[0], args.seed)), str(args.anchor_sample))
         saved.write_text(json.dumps(anchors), encoding="utf-8")
     print(json.dumps(anchors), flush=True)
-    top = max(args.sizes)
-    ray = ray_runs(top, args.seed, results[top], CACHE / f"scale-{top}.sqlite") if args.ray else None
+    ray = None
+    if args.ray:
+        n = args.ray_size or max((n for n in args.sizes if n <= 10_000), default=min(args.sizes))
+        if n not in results:
+            parser.error(f"--ray-size {n} is not one of --sizes")
+        ray = ray_runs(n, args.seed, results[n], CACHE / f"scale-{n}.sqlite")
     body = table(results, anchors, ray)
     growth = ""
     if len(args.sizes) > 1:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,11 +12,13 @@ from typing import TYPE_CHECKING
 import pytest
 from typer.testing import CliRunner
 
-from dossier.models import Article, Source
+from dossier.models import Article, Mention, OffsetMap, Segment, Sentence, Source
 from dossier.pipeline import build
+from dossier.stages import dates
 from dossier.stages.decode import decode
 from dossier.stages.split import split
 from dossier.store.sqlite import Store
+from dossier.timex import Anchor
 
 if TYPE_CHECKING:
     from backend_pass import StoreLocations
@@ -35,6 +38,31 @@ def seed(prefix: str) -> Path:
 
 def split_text(text: str, uri: str = "mem.txt") -> list[Article]:
     return split(decode(Source(uri=uri, data=text.encode("utf-8"), media_type="text/plain")))
+
+
+def made_article(text: str, published: str | None, names: dict[str, tuple[str, str]]) -> Article:
+    """An article of one-line paragraphs, sentences split at . ! ?, every name of ``names`` (text →
+    (entity id, type)) as a mention, times resolved against ``published``."""
+    segments, start = [], 0
+    for i, line in enumerate(text.split("\n")):
+        segments.append(Segment(start, i + 1, 0, len(line)))
+        start += len(line) + 1
+    art = Article(
+        source_id="src-test", start_line=1, end_line=text.count("\n") + 1, title="t", text=text,
+        offsets=OffsetMap(segments), published=published,
+    )  # fmt: skip
+    for m in re.finditer(r"[^.!?\n]+[.!?]?", text):
+        if m.group().strip():
+            start = m.start() + len(m.group()) - len(m.group().lstrip())
+            line = art.offsets.line_of(start)
+            art.sentences.append(Sentence(len(art.sentences), start, m.end(), m.group().strip(), line))
+    pattern = re.compile("|".join(sorted(map(re.escape, names), key=len, reverse=True)))
+    art.mentions = [
+        Mention(m.start(), m.end(), m.group(), *names[m.group()], line=art.offsets.line_of(m.start()))
+        for m in pattern.finditer(text)
+    ]
+    dates.annotate(art, Anchor.parse(published))
+    return art
 
 
 def split_file(path: Path) -> list[Article]:

@@ -1,13 +1,11 @@
 """Two deeds in one sentence's clauses, undated mentions joined to the one dated event they tell, and
 the corpus stage doing so on a store (made-up sentences with hand-made entity mentions)."""
 
-import re
-
-from dossier.models import Article, Mention, OffsetMap, Segment, Sentence
-from dossier.stages import dates, event_extract, event_join
+from conftest import made_article
+from dossier.models import Article
+from dossier.stages import event_extract, event_join
 from dossier.store import event_links
 from dossier.store.sqlite import Store
-from dossier.timex import Anchor
 
 NAMES = {
     "Sergei Shoigu": ("ent-sergei-shoigu", "person"),
@@ -23,28 +21,7 @@ PERSONS = {"ent-sergei-shoigu", "ent-vladimir-putin", "ent-kim-jong-un"}
 
 
 def article(text: str, published: str | None) -> Article:
-    """One paragraph per line, sentences split at . ! ?, names of NAMES as mentions, times resolved."""
-    segments, start = [], 0
-    for i, line in enumerate(text.split("\n")):
-        segments.append(Segment(start, i + 1, 0, len(line)))
-        start += len(line) + 1
-    art = Article(
-        source_id="src-test", start_line=1, end_line=text.count("\n") + 1, title="t", text=text,
-        offsets=OffsetMap(segments), published=published,
-    )  # fmt: skip
-    for m in re.finditer(r"[^.!?\n]+[.!?]?", text):
-        lead = len(m.group()) - len(m.group().lstrip())
-        start = m.start() + lead
-        art.sentences.append(
-            Sentence(len(art.sentences), start, m.end(), m.group().strip(), art.offsets.line_of(start))
-        )
-    pattern = re.compile("|".join(sorted(map(re.escape, NAMES), key=len, reverse=True)))
-    art.mentions = [
-        Mention(m.start(), m.end(), m.group(), *NAMES[m.group()], line=art.offsets.line_of(m.start()))
-        for m in pattern.finditer(text)
-    ]
-    dates.annotate(art, Anchor.parse(published))
-    return art
+    return made_article(text, published, NAMES)
 
 
 def test_a_sanction_and_the_test_it_answers_are_two_events_of_one_sentence():

@@ -1,11 +1,10 @@
 """Event mentions from sentences (with hand-made entity mentions), merging across articles, dating an
 undated article by the events it shares, and the events stages on the example corpus."""
 
-import re
-
-from dossier.models import Article, Mention, OffsetMap, Segment, Sentence
+from conftest import made_article
+from dossier.models import Article
 from dossier.pipeline import Context
-from dossier.stages import dates, event_anchor, event_extract
+from dossier.stages import event_anchor, event_extract
 from dossier.stages.event_merge import merge
 from dossier.store.sqlite import Store
 from dossier.timex import Anchor
@@ -27,41 +26,7 @@ NAMES = {
 
 
 def article(text: str, published: str | None) -> Article:
-    """An article of one-line paragraphs, with sentences, times and hand-made entity mentions."""
-    segments, start = [], 0
-    for i, line in enumerate(text.split("\n")):
-        segments.append(Segment(start, i + 1, 0, len(line)))
-        start += len(line) + 1
-    art = Article(
-        source_id="src-test",
-        start_line=1,
-        end_line=text.count("\n") + 1,
-        title="t",
-        text=text,
-        offsets=OffsetMap(segments),
-        published=published,
-    )
-    sentences: list[Sentence] = []
-    for m in re.finditer(r"[^.!?\n]+[.!?]?", text):
-        if m.group().strip():
-            lead = len(m.group()) - len(m.group().lstrip())
-            sentences.append(
-                Sentence(
-                    len(sentences),
-                    m.start() + lead,
-                    m.end(),
-                    m.group().strip(),
-                    art.offsets.line_of(m.start() + lead),
-                )
-            )
-    art.sentences = sentences
-    pattern = re.compile("|".join(sorted(map(re.escape, NAMES), key=len, reverse=True)))
-    art.mentions = [
-        Mention(m.start(), m.end(), m.group(), *NAMES[m.group()], line=art.offsets.line_of(m.start()))
-        for m in pattern.finditer(text)
-    ]
-    dates.annotate(art, Anchor.parse(published))
-    return art
+    return made_article(text, published, NAMES)
 
 
 def test_two_events_in_one_sentence_take_their_own_times():

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from dossier.models import Article, OffsetMap, Sentence
-from dossier.timex.grammar import candidates, patterns
+from dossier.timex.grammar import candidates, patterns, trimmed
 from dossier.timex.handlers import Text
 from dossier.timex.lexicon import alternation, lexicon, word_start_alternation
 from dossier.timex.scan import Windows
@@ -40,12 +40,7 @@ def whole_text(original: str) -> list[tuple[int, int, str]]:
             spec = rule.handler(m, text, lexicon())
             if spec is None:
                 continue
-            start, end = m.start(), m.end()
-            while start < end and text.key[start] in "( ":
-                start += 1
-            if text.key[end - 1] == ")" and "(" not in text.key[start : end - 1]:
-                end -= 1
-            out.append((start, end, repr(spec)))
+            out.append((*trimmed(text.key, m.start(), m.end()), repr(spec)))
     return out
 
 

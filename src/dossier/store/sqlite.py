@@ -127,16 +127,15 @@ class Store:
         Replaces what an earlier run stored for the same bytes. A source whose uri was stored before
         with other bytes becomes a new version; the older versions' articles are removed.
         """
-        c = self.conn
-        if not self._batch_limit:
-            c.execute("BEGIN IMMEDIATE")
-            try:
-                self._write_source(done, pipeline_version)
-                c.execute("COMMIT")
-            except BaseException:
-                c.execute("ROLLBACK")
-                raise
+        if self._batch_limit:
+            self._save_in_batch(done, pipeline_version)
             return
+        with self.batched(1):  # a transaction of its own: a batch of one
+            self._save_in_batch(done, pipeline_version)
+
+    def _save_in_batch(self, done: ProcessedSource, pipeline_version: str) -> None:
+        """Write one source under a savepoint of the batch's transaction (opened if need be)."""
+        c = self.conn
         if not self._batch_open:
             c.execute("BEGIN IMMEDIATE")
             self._batch_open = True

@@ -176,6 +176,16 @@ def patterns() -> list[Rule]:
     ]
 
 
+def trimmed(key: str, start: int, end: int) -> tuple[int, int]:
+    """A match's span without the opening bracket and spaces it starts with, and without a closing
+    bracket it ends with that it does not open."""
+    while start < end and key[start] in "( ":
+        start += 1
+    if key[end - 1] == ")" and "(" not in key[start : end - 1]:
+        end -= 1
+    return start, end
+
+
 def candidates(original: str, key: str | None = None) -> Iterator[Candidate]:
     """Every accepted match of every pattern in ``original`` (overlapping ones included), pattern by
     pattern, each in text order. ``key`` is ``match_key(original)`` when the caller has it."""
@@ -191,9 +201,4 @@ def candidates(original: str, key: str | None = None) -> Iterator[Candidate]:
                 spec = handler(m, text, lx)
                 if spec is None:
                     continue
-                start, end = m.start(), m.end()
-                while start < end and text.key[start] in "( ":
-                    start += 1
-                if text.key[end - 1] == ")" and "(" not in text.key[start : end - 1]:
-                    end -= 1
-                yield Candidate(start, end, spec)
+                yield Candidate(*trimmed(text.key, m.start(), m.end()), spec)
