@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
+from conftest import CORPUS
+from dossier.pipeline import Context, build
 from dossier.stages import dedup
+from dossier.store import corpus_io
 from dossier.store.sqlite import Store
 
 WORDS = [
@@ -87,3 +92,43 @@ def test_seed_corpus_flags_only_the_bbc_piece_repeated_in_the_compilation(built_
     # the copy's quotations are its canonical copy's: listed once
     copies = {q["article"] for q in built_store.quotes()}
     assert not any(a["duplicate_of"] and a["id"] in copies for a in built_store.articles())
+
+
+def test_pending_bands_find_the_pairs_a_brute_force_finds() -> None:
+    rng = random.Random(4)
+    pending = dedup.PendingBands()
+    seen: list[tuple[str, list[int] | None]] = []
+    for batch_no in range(6):
+        batch = [
+            (f"a{batch_no}-{i}", None if rng.random() < 0.1 else [rng.randrange(40) for _ in range(5)])
+            for i in range(7)
+        ]
+        expected = {
+            (min(a, b), max(a, b))
+            for k, (a, ha) in enumerate(batch)
+            for b, hb in batch[k + 1 :] + seen
+            if ha and hb and set(ha) & set(hb)
+        }
+        assert pending.candidates(batch) == expected
+        pending.add(batch)
+        seen.extend(batch)
+    rows = list(pending.rows())
+    assert [h for h, _ in rows] == sorted(h for h, _ in rows)
+    assert sorted(rows) == sorted((h, a) for a, hs in seen if hs for h in hs)
+
+
+def test_duplicates_do_not_depend_on_how_many_articles_a_transaction_holds(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build([str(p) for p in sorted(CORPUS.glob("00[02]_*"))], store)
+    flagged = {a["id"]: a["duplicate_of"] for a in store.articles()}
+    assert sum(1 for v in flagged.values() if v) == 1
+    for table in ("dedup_bands", "dedup_seen", "dedup_pairs"):
+        store.conn.execute(f"DELETE FROM {table}")
+    store.set_duplicates(dict.fromkeys(flagged))
+    # batches of one article, transactions of two: copies are found pending and stored
+    unseen = corpus_io.unseen_articles
+    monkeypatch.setattr(corpus_io, "unseen_articles", lambda s: unseen(s, batch=1))
+    monkeypatch.setattr(dedup, "GROUP_ARTICLES", 2)
+    dedup.run(store, Context())
+    assert {a["id"]: a["duplicate_of"] for a in store.articles()} == flagged

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from typing import TYPE_CHECKING, Any
@@ -254,18 +254,125 @@ def _confirmed(
     return sorted(p for p in pairs if is_near_copy(prints_of(p[0]), prints_of(p[1])))
 
 
+class PendingBands:
+    """The band hashes of articles hashed in the open transaction, written when it ends: all at once,
+    in hash order, so that the transaction passes once over the hash index (written batch by batch,
+    each batch's random hashes rewrote a page each once the index was large). Meanwhile they are
+    looked up here as the stored ones are in the store."""
+
+    def __init__(self) -> None:
+        self.articles: list[str] = []
+        self._parts: list[tuple[np.ndarray, np.ndarray]] = []  # (hashes sorted, owner of each)
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def add(self, bands: list[tuple[str, list[int] | None]]) -> None:
+        hashes, owners = [], []
+        for art, values in bands:
+            if values:
+                hashes.extend(values)
+                owners.extend([len(self.articles)] * len(values))
+            self.articles.append(art)
+        if hashes:
+            h = np.asarray(hashes, dtype=np.int64)
+            order = np.argsort(h, kind="stable")
+            self._parts.append((h[order], np.asarray(owners, dtype=np.int64)[order]))
+
+    def candidates(self, bands: list[tuple[str, list[int] | None]]) -> set[tuple[str, str]]:
+        """Pairs (smaller id, larger id) of articles sharing a band hash: two of ``bands``', or one of
+        them and a pending article."""
+        wanted = _by_hash(bands)
+        out = _pairs_within(wanted)
+        if not wanted:
+            return out
+        keys = np.fromiter(wanted, dtype=np.int64, count=len(wanted))
+        for hashes, owners in self._parts:
+            lo = np.searchsorted(hashes, keys, "left")
+            hi = np.searchsorted(hashes, keys, "right")
+            for i in np.flatnonzero(hi > lo):
+                for k in range(lo[i], hi[i]):
+                    other = self.articles[owners[k]]
+                    out.update((min(a, other), max(a, other)) for a in wanted[int(keys[i])] if a != other)
+        return out
+
+    def stored_candidates(self, store: Store, per_chunk: int = 100) -> Iterator[set[tuple[str, str]]]:
+        """Pairs of a pending article and a stored one sharing a band hash, looked up in one sorted
+        pass over the stored hashes (hash by hash, each lookup read a page of a large index); given
+        ``per_chunk`` pending articles at a time, so that checking them holds few texts at once."""
+        hashes, owners = self._sorted()
+        chunks: dict[int, set[tuple[str, str]]] = {}
+        for h, other in corpus_io.bands_holding(store, np.unique(hashes)):
+            lo, hi = np.searchsorted(hashes, h, "left"), np.searchsorted(hashes, h, "right")
+            for k in range(int(lo), int(hi)):
+                art = self.articles[owners[k]]
+                if art != other:
+                    chunks.setdefault(int(owners[k]) // per_chunk, set()).add(
+                        (min(art, other), max(art, other))
+                    )
+        for number in sorted(chunks):
+            yield chunks.pop(number)
+
+    def rows(self) -> Iterator[tuple[int, str]]:
+        """(hash, article) of every pending band, in hash order."""
+        hashes, owners = self._sorted()
+        for start in range(0, len(hashes), 10_000):  # a slice at a time: few Python ints at once
+            part = slice(start, start + 10_000)
+            for h, o in zip(hashes[part].tolist(), owners[part].tolist(), strict=True):
+                yield h, self.articles[o]
+
+    def _sorted(self) -> tuple[np.ndarray, np.ndarray]:
+        if not self._parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        hashes = np.concatenate([h for h, _ in self._parts])
+        owners = np.concatenate([o for _, o in self._parts])
+        order = np.argsort(hashes, kind="stable")
+        return hashes[order], owners[order]
+
+
+def _by_hash(bands: list[tuple[str, list[int] | None]]) -> dict[int, list[str]]:
+    wanted: dict[int, list[str]] = {}
+    for art, values in bands:
+        for h in values or ():
+            wanted.setdefault(h, []).append(art)
+    return wanted
+
+
+def _pairs_within(wanted: dict[int, list[str]]) -> set[tuple[str, str]]:
+    out: set[tuple[str, str]] = set()
+    for arts in wanted.values():
+        out.update((min(a, b), max(a, b)) for i, a in enumerate(arts) for b in arts[i + 1 :] if a != b)
+    return out
+
+
+GROUP_ARTICLES = 5000  # articles hashed per transaction (their pending bands: ~3 MB)
+
+
 def run(store: Store, ctx: Context) -> None:
     """Point every stored near-verbatim copy at its canonical article and clear stale pointers.
 
     Incremental: only articles whose bands are not stored yet are hashed (on the build's engine) and
     looked up in the stored bands; the pairs they confirm join the stored pairs, from which the groups
     and their canonical copies are recomputed (they are few)."""
-    for hashed in ctx.engine.map(batch_bands, corpus_io.unseen_articles(store)):
-        bands = [(art, hashes) for art, hashes, _ in hashed]
+    hashed_batches = iter(ctx.engine.map(batch_bands, corpus_io.unseen_articles(store)))
+    more = True
+    while more:
+        more = False
+        pending = PendingBands()
         with corpus_io.transaction(store):
-            pairs = corpus_io.band_candidates(store, bands)
-            corpus_io.add_bands(store, bands)
-            corpus_io.add_pairs(store, _confirmed(store, pairs, {art: prints for art, _, prints in hashed}))
+            for hashed in hashed_batches:
+                bands = [(art, hashes) for art, hashes, _ in hashed]
+                pairs = pending.candidates(bands)
+                pending.add(bands)
+                corpus_io.mark_seen(store, [art for art, _ in bands])
+                prints = {art: p for art, _, p in hashed}
+                corpus_io.add_pairs(store, _confirmed(store, pairs, prints))
+                if len(pending) >= GROUP_ARTICLES:
+                    more = True
+                    break
+            for pairs in pending.stored_candidates(store):
+                corpus_io.add_pairs(store, _confirmed(store, pairs, {}))
+            corpus_io.add_bands(store, pending.rows())
     confirmed = corpus_io.duplicate_pairs(store)
     wanted: dict[str, str] = {}
     for group in groups(confirmed):

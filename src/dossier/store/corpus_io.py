@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from dossier.timex.values import interval
@@ -246,35 +246,28 @@ def unseen_articles(store: Store, batch: int = 100) -> Iterator[list[tuple[str, 
         yield [(r[0], r[1]) for r in rows]
 
 
-def add_bands(store: Store, bands: list[tuple[str, list[int] | None]]) -> None:
-    """Store the band hashes of a batch of articles (None: too short to compare) and mark them seen."""
-    c = store.conn
-    c.executemany(
-        "INSERT INTO dedup_bands (hash, article_id) VALUES (?,?) ON CONFLICT DO NOTHING",
-        sorted({(h, art) for art, hashes in bands if hashes for h in hashes}),
+def add_bands(store: Store, rows: Iterable[tuple[int, str]]) -> None:
+    """Store (band hash, article) rows; given in hash order, they are written in one pass over the
+    index, however large it is."""
+    store.conn.executemany(
+        "INSERT INTO dedup_bands (hash, article_id) VALUES (?,?) ON CONFLICT DO NOTHING", rows
     )
-    c.executemany("INSERT INTO dedup_seen (article_id) VALUES (?)", [(art,) for art, _ in bands])
 
 
-def band_candidates(store: Store, bands: list[tuple[str, list[int] | None]]) -> set[tuple[str, str]]:
-    """Pairs (smaller id, larger id) of articles sharing a band hash: one of ``bands``' articles with a
-    stored article, or two of them (call it before :func:`add_bands` stores them)."""
-    wanted: dict[int, list[str]] = {}
-    for art, hashes in bands:
-        for h in hashes or ():
-            wanted.setdefault(h, []).append(art)
-    out: set[tuple[str, str]] = set()
-    for arts in wanted.values():
-        out.update((min(a, b), max(a, b)) for i, a in enumerate(arts) for b in arts[i + 1 :] if a != b)
-    keys = sorted(wanted)
-    for start in range(0, len(keys), 500):
-        part = keys[start : start + 500]
+def mark_seen(store: Store, article_ids: list[str]) -> None:
+    """Mark articles as hashed (their bands stored or about to be, in the same transaction)."""
+    store.conn.executemany("INSERT INTO dedup_seen (article_id) VALUES (?)", [(a,) for a in article_ids])
+
+
+def bands_holding(store: Store, hashes: Sequence[int]) -> Iterator[tuple[int, str]]:
+    """(hash, article) of the stored bands with one of ``hashes``; given sorted, they are looked up in
+    one pass over the hash index."""
+    for start in range(0, len(hashes), 500):  # bounded parameter lists
+        part = [int(h) for h in hashes[start : start + 500]]
         rows = store.conn.execute(
             f"SELECT hash, article_id FROM dedup_bands WHERE hash IN ({','.join('?' * len(part))})", part
         )
-        for h, other in rows.tuples():
-            out.update((min(a, other), max(a, other)) for a in wanted[h] if a != other)
-    return out
+        yield from rows.tuples()
 
 
 def add_pairs(store: Store, pairs: Iterable[tuple[str, str]]) -> None:
