@@ -230,19 +230,31 @@ def _insert_evidence(c: Any, textless: bool | None, rows: list[tuple[Any, ...]])
 
 
 # -- duplicates: LSH bands and confirmed pairs ----------------------------------------------------------
-def unseen_articles(store: Store, batch: int = 100) -> Iterator[list[tuple[str, str]]]:
-    """(id, text) of the articles whose LSH bands are not stored yet, ``batch`` at a time (by id, so
-    that marking a batch seen while reading the next is safe)."""
+def pages_by_id(conn: Any, select: str, where: str, batch: int) -> Iterator[list[Any]]:
+    """The rows of ``select`` (its first column an article id, ``where`` its condition, both constant
+    SQL) in id order, ``batch`` at a time: each page starts after the last id read, so that rows
+    written while paging (marks, index entries) never shift the pages."""
+    key = select.split(",", 1)[0].removeprefix("SELECT").strip()
     last = ""
     while True:
-        rows = store.conn.execute(
-            "SELECT a.id, a.text FROM articles a LEFT JOIN dedup_seen s ON s.article_id = a.id"
-            " WHERE s.article_id IS NULL AND a.id > ? ORDER BY a.id LIMIT ?",
-            (last, batch),
+        rows = conn.execute(
+            f"{select} WHERE {where} AND {key} > ? ORDER BY {key} LIMIT ?", (last, batch)
         ).fetchall()
         if not rows:
             return
         last = rows[-1][0]
+        yield rows
+
+
+def unseen_articles(store: Store, batch: int = 100) -> Iterator[list[tuple[str, str]]]:
+    """(id, text) of the articles whose LSH bands are not stored yet, ``batch`` at a time (by id, so
+    that marking a batch seen while reading the next is safe)."""
+    for rows in pages_by_id(
+        store.conn,
+        "SELECT a.id, a.text FROM articles a LEFT JOIN dedup_seen s ON s.article_id = a.id",
+        "s.article_id IS NULL",
+        batch,
+    ):
         yield [(r[0], r[1]) for r in rows]
 
 
@@ -437,16 +449,12 @@ _SPEECH_TYPES = ("statement", "accusation", "denial")
 def undated_articles(store: Store, batch: int = 100) -> Iterator[dict[str, Any]]:
     """The canonical articles without a publication date (``offsets`` decoded), ``batch`` read at a
     time."""
-    last = ""
-    while True:
-        rows = store.conn.execute(
-            "SELECT id, source_id, start_line, end_line, title, text, offsets, published, outlet"
-            " FROM articles WHERE published IS NULL AND duplicate_of IS NULL AND id > ? ORDER BY id LIMIT ?",
-            (last, batch),
-        ).fetchall()
-        if not rows:
-            return
-        last = rows[-1]["id"]
+    for rows in pages_by_id(
+        store.conn,
+        "SELECT id, source_id, start_line, end_line, title, text, offsets, published, outlet FROM articles",
+        "published IS NULL AND duplicate_of IS NULL",
+        batch,
+    ):
         for r in rows:
             yield {**dict(r), "offsets": json.loads(r["offsets"])}
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from dossier.store import corpus_io
 from dossier.vi.text import fold, match_key
 
 if TYPE_CHECKING:
@@ -347,15 +348,8 @@ def reindex(store: Store, batch: int = 200) -> int:
     c.execute("BEGIN IMMEDIATE")
     try:
         _clear(c)
-        last = ""
-        while True:
-            rows = c.execute(
-                "SELECT id, title, text, published, outlet FROM articles WHERE id > ? ORDER BY id LIMIT ?",
-                (last, batch),
-            ).fetchall()
-            if not rows:
-                break
-            last = rows[-1]["id"]
+        select = "SELECT id, title, text, published, outlet FROM articles"
+        for rows in corpus_io.pages_by_id(c, select, "TRUE", batch):
             items = []
             for row in rows:
                 entities = [
