@@ -132,3 +132,60 @@ def test_duplicates_do_not_depend_on_how_many_articles_a_transaction_holds(
     monkeypatch.setattr(dedup, "GROUP_ARTICLES", 2)
     dedup.run(store, Context())
     assert {a["id"]: a["duplicate_of"] for a in store.articles()} == flagged
+
+
+def _sketch(text: str) -> tuple[object, int]:
+    prints = dedup.fingerprints(text)
+    return dedup.signature(prints), len(prints)
+
+
+def test_signatures_never_rule_out_a_pair_of_copies() -> None:
+    # copies of every kind the check accepts: edited, trimmed to a part of the original (down to a
+    # quarter of it, where containment is all that makes them copies), and both; each pair the exact
+    # check confirms must pass the signature check
+    rng = random.Random(7)
+    confirmed = 0
+    for seed in range(60):
+        words = story(100 + seed, rng.randint(120, 800)).split()
+        for _ in range(4):
+            kept = words[: max(40, int(len(words) * rng.uniform(0.25, 1.0)))]
+            edited = [rng.choice(WORDS) if rng.random() < rng.uniform(0, 0.06) else w for w in kept]
+            a, b = " ".join(words), " ".join(edited)
+            if dedup.is_near_copy(dedup.fingerprints(a), dedup.fingerprints(b)):
+                confirmed += 1
+                assert dedup.could_be_copies(*_sketch(a), *_sketch(b)), (seed, len(words), len(kept))
+    assert confirmed > 150
+
+
+def test_signatures_rule_out_stories_that_share_a_few_sentences() -> None:
+    sentences = [story(500 + i, 25) for i in range(60)]
+    rng = random.Random(8)
+    ruled_out = 0
+    for _ in range(100):
+        a = rng.sample(sentences, 20)
+        b = a[:3] + rng.sample([s for s in sentences if s not in a], 17)  # 3 of 20 sentences shared
+        assert not dedup.is_near_copy(dedup.fingerprints(" ".join(a)), dedup.fingerprints(" ".join(b)))
+        ruled_out += not dedup.could_be_copies(*_sketch(" ".join(a)), *_sketch(" ".join(b)))
+    assert ruled_out >= 99
+
+
+def test_stored_pairs_are_checked_on_signatures_and_on_texts_only_when_they_may_be_copies(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build([str(p) for p in sorted(CORPUS.glob("00[02]_*"))], store)
+    (copy, canonical), *_ = corpus_io.duplicate_pairs(store)
+    others = [a["id"] for a in store.articles() if a["id"] not in (copy, canonical)][:6]
+    strangers = {(min(a, b), max(a, b)) for a in others for b in others if a != b}
+    reads: list[str] = []
+    text_of = corpus_io.article_text
+    monkeypatch.setattr(corpus_io, "article_text", lambda s, art: reads.append(art) or text_of(s, art))
+    assert dedup._confirmed(store, strangers, {}) == []
+    assert reads == []  # every stranger ruled out by the stored signatures
+    pair = (min(copy, canonical), max(copy, canonical))
+    assert dedup._confirmed(store, {pair}, {}) == [pair]
+    assert sorted(reads) == sorted(pair)
+    # a store hashed before signatures were kept: its pairs are checked on the texts
+    store.conn.execute("UPDATE dedup_seen SET signature = NULL")
+    reads.clear()
+    assert dedup._confirmed(store, strangers, {}) == []
+    assert len(set(reads)) == len(others)

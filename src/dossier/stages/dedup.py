@@ -19,11 +19,13 @@ millisecond; two different shingles share a 64-bit fingerprint with a chance of 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -49,6 +51,11 @@ _RNG = np.random.RandomState(1)  # seeded: the same signatures on every run and 
 _SEEDS = _RNG.randint(1, 2**63 - 1, size=NUM_PERM, dtype=np.int64).astype(np.uint64)
 _MULT = _SEEDS * np.uint64(2) + np.uint64(1)  # odd multipliers
 _ADD = _RNG.randint(0, 2**63 - 1, size=NUM_PERM, dtype=np.int64).astype(np.uint64)
+# A candidate pair is read and hashed again only when its signatures agree enough for it to be a pair
+# of copies: ruled out when copies would agree as little with a chance under MISS_RISK (their
+# Jaccard rounded down to 1/GRID for the bound)
+MISS_RISK = 1e-9
+GRID = 1000
 _POWERS = [np.uint64(pow(0x9E3779B97F4A7C15, SHINGLE_WORDS - 1 - j, 2**64)) for j in range(SHINGLE_WORDS)]
 
 
@@ -104,13 +111,13 @@ def fingerprints(text: str, k: int = SHINGLE_WORDS) -> np.ndarray:
 
 
 def signature(prints: np.ndarray) -> np.ndarray:
-    """The MinHash signature (NUM_PERM values) of a fingerprint set: for each of the seeded
-    multiply-shift hash functions, the least hash over the set."""
+    """The MinHash signature (NUM_PERM 32-bit values) of a fingerprint set: for each of the seeded
+    multiply-shift hash functions, the least hash over the set (its high half)."""
     with np.errstate(over="ignore"):
         hashed = np.multiply(prints[:, None], _MULT[None, :])
         hashed += _ADD[None, :]
     # the shift keeps the order, so it is taken after the minimum (on NUM_PERM values, not all)
-    return np.asarray(hashed.min(axis=0) >> np.uint64(32))
+    return np.asarray(hashed.min(axis=0) >> np.uint64(32)).astype("<u4")
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
@@ -135,7 +142,12 @@ def band_hashes(prints: np.ndarray) -> list[int] | None:
     articles are candidate copies when they share a band hash."""
     if len(prints) < MIN_SHINGLES:
         return None
-    values = signature(prints).astype("<u8").tobytes()
+    return bands_of(signature(prints))
+
+
+def bands_of(sig: np.ndarray) -> list[int]:
+    """The LSH band hashes of a signature (see :func:`band_hashes`)."""
+    values = sig.astype("<u8").tobytes()
     width = ROWS * 8
     out = []
     for band in range(BANDS):
@@ -143,6 +155,33 @@ def band_hashes(prints: np.ndarray) -> list[int] | None:
         digest = hashlib.blake2b(chunk, digest_size=8, salt=bytes([band])).digest()
         out.append(int.from_bytes(digest, "big") >> 1)
     return out
+
+
+def could_be_copies(sig_a: np.ndarray, size_a: int, sig_b: np.ndarray, size_b: int) -> bool:
+    """Whether two articles' signatures (and numbers of shingles) leave it possible that they are
+    near-verbatim copies. Copies have a Jaccard of at least MIN_JACCARD, or the smaller set is
+    contained in the larger to MIN_CONTAINMENT, which bounds their Jaccard from below given the
+    sizes; each signature value agrees with a chance equal to the Jaccard. False only when copies
+    would agree on as few values with a chance under MISS_RISK."""
+    small, large = sorted((size_a, size_b))
+    if small < MIN_SHINGLES:
+        return False
+    shared = MIN_CONTAINMENT * small
+    least = min(MIN_JACCARD, shared / (small + large - shared))
+    return int(np.count_nonzero(sig_a == sig_b)) > _too_few(int(least * GRID))
+
+
+@lru_cache(maxsize=GRID + 1)
+def _too_few(step: int) -> int:
+    """The most agreeing signature values that copies with a Jaccard of ``step / GRID`` show with a
+    chance under MISS_RISK in all (the binomial tail); -1 when even none is that unlikely."""
+    p = step / GRID
+    tail = 0.0
+    for m in range(NUM_PERM + 1):
+        tail += math.comb(NUM_PERM, m) * p**m * (1 - p) ** (NUM_PERM - m)
+        if tail >= MISS_RISK:
+            return m - 1
+    return NUM_PERM
 
 
 @dataclass(frozen=True)
@@ -230,28 +269,53 @@ def duplicate_map(
     return result
 
 
-def batch_bands(batch: list[tuple[str, str]]) -> list[tuple[str, list[int] | None, np.ndarray]]:
-    """(id, band hashes, fingerprints) for a batch of (id, text): the part of the work a worker does."""
+class Hashed(NamedTuple):
+    """An article hashed: its band hashes and signature (None for a text too short to judge) and its
+    fingerprints."""
+
+    id: str
+    bands: list[int] | None
+    signature: np.ndarray | None
+    prints: np.ndarray
+
+    def seen_row(self) -> tuple[str, bytes | None, int]:
+        """What ``dedup_seen`` keeps of it."""
+        sig = None if self.signature is None else self.signature.tobytes()
+        return self.id, sig, len(self.prints)
+
+
+def batch_bands(batch: list[tuple[str, str]]) -> list[Hashed]:
+    """A batch of (id, text) hashed: the part of the work a worker does."""
     out = []
     for art_id, text in batch:
         prints = fingerprints(text)
-        out.append((art_id, band_hashes(prints), prints))
+        sig = signature(prints) if len(prints) >= MIN_SHINGLES else None
+        out.append(Hashed(art_id, None if sig is None else bands_of(sig), sig, prints))
     return out
 
 
-def _confirmed(
-    store: Store, pairs: set[tuple[str, str]], known: dict[str, np.ndarray]
-) -> list[tuple[str, str]]:
-    """The candidate pairs that are near-verbatim copies, checked on the fingerprints (``known``, else
-    those of the stored texts)."""
-    cache = dict(known)
+def _confirmed(store: Store, pairs: set[tuple[str, str]], known: dict[str, Hashed]) -> list[tuple[str, str]]:
+    """The candidate pairs that are near-verbatim copies: those whose signatures could be copies'
+    (:func:`could_be_copies`), checked on the fingerprints (``known``, else the stored texts')."""
+    sketched = {h.id: (h.signature, len(h.prints)) for h in known.values() if h.signature is not None}
+    for art, (blob, size) in corpus_io.sketches(
+        store, sorted({a for pair in pairs for a in pair} - sketched.keys())
+    ).items():
+        sketched[art] = (np.frombuffer(blob, dtype="<u4"), size)
+    cache = {art: h.prints for art, h in known.items()}
 
     def prints_of(art_id: str) -> np.ndarray:
         if art_id not in cache:
             cache[art_id] = fingerprints(corpus_io.article_text(store, art_id) or "")
         return cache[art_id]
 
-    return sorted(p for p in pairs if is_near_copy(prints_of(p[0]), prints_of(p[1])))
+    out = []
+    for a, b in sorted(pairs):
+        if a in sketched and b in sketched and not could_be_copies(*sketched[a], *sketched[b]):
+            continue
+        if is_near_copy(prints_of(a), prints_of(b)):
+            out.append((a, b))
+    return out
 
 
 class PendingBands:
@@ -278,6 +342,12 @@ class PendingBands:
             h = np.asarray(hashes, dtype=np.int64)
             order = np.argsort(h, kind="stable")
             self._parts.append((h[order], np.asarray(owners, dtype=np.int64)[order]))
+        # a part no smaller than the one before joins it: few parts to search, however many batches
+        while len(self._parts) > 1 and len(self._parts[-1][0]) >= len(self._parts[-2][0]):
+            (h1, o1), (h2, o2) = self._parts.pop(-2), self._parts.pop()
+            h, o = np.concatenate([h1, h2]), np.concatenate([o1, o2])
+            order = np.argsort(h, kind="stable")
+            self._parts.append((h[order], o[order]))
 
     def candidates(self, bands: list[tuple[str, list[int] | None]]) -> set[tuple[str, str]]:
         """Pairs (smaller id, larger id) of articles sharing a band hash: two of ``bands``', or one of
@@ -361,12 +431,11 @@ def run(store: Store, ctx: Context) -> None:
         pending = PendingBands()
         with corpus_io.transaction(store):
             for hashed in hashed_batches:
-                bands = [(art, hashes) for art, hashes, _ in hashed]
+                bands = [(h.id, h.bands) for h in hashed]
                 pairs = pending.candidates(bands)
                 pending.add(bands)
-                corpus_io.mark_seen(store, [art for art, _ in bands])
-                prints = {art: p for art, _, p in hashed}
-                corpus_io.add_pairs(store, _confirmed(store, pairs, prints))
+                corpus_io.mark_seen(store, [h.seen_row() for h in hashed])
+                corpus_io.add_pairs(store, _confirmed(store, pairs, {h.id: h for h in hashed}))
                 if len(pending) >= GROUP_ARTICLES:
                     more = True
                     break

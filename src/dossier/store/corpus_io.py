@@ -266,9 +266,25 @@ def add_bands(store: Store, rows: Iterable[tuple[int, str]]) -> None:
     )
 
 
-def mark_seen(store: Store, article_ids: list[str]) -> None:
-    """Mark articles as hashed (their bands stored or about to be, in the same transaction)."""
-    store.conn.executemany("INSERT INTO dedup_seen (article_id) VALUES (?)", [(a,) for a in article_ids])
+def mark_seen(store: Store, rows: list[tuple[str, bytes | None, int]]) -> None:
+    """Mark articles as hashed (their bands stored or about to be, in the same transaction), each with
+    its MinHash signature (None for a text too short to judge) and number of shingles."""
+    store.conn.executemany("INSERT INTO dedup_seen (article_id, signature, shingles) VALUES (?,?,?)", rows)
+
+
+def sketches(store: Store, article_ids: Iterable[str]) -> dict[str, tuple[bytes, int]]:
+    """(signature, shingles) of those of the articles hashed with them stored."""
+    ids = list(article_ids)
+    out: dict[str, tuple[bytes, int]] = {}
+    for start in range(0, len(ids), 500):  # bounded parameter lists
+        part = ids[start : start + 500]
+        rows = store.conn.execute(
+            "SELECT article_id, signature, shingles FROM dedup_seen"
+            f" WHERE signature IS NOT NULL AND article_id IN ({','.join('?' * len(part))})",
+            part,
+        )
+        out.update((r[0], (bytes(r[1]), r[2])) for r in rows.tuples())
+    return out
 
 
 def bands_holding(store: Store, hashes: Sequence[int]) -> Iterator[tuple[int, str]]:

@@ -319,6 +319,17 @@ MIGRATIONS: list[tuple[str, str]] = [
         """
         + _LEAN_STORE_REST,
     ),
+    (
+        "0008_dedup_sketches",
+        # Each hashed article keeps its MinHash signature (NUM_PERM 32-bit values) and its number of
+        # shingles, so that a candidate pair whose signatures agree too little to be copies is ruled
+        # out without reading and hashing both texts again. Rows written before stay without them
+        # (their pairs are checked on the texts, as before).
+        """
+        ALTER TABLE dedup_seen ADD COLUMN signature BLOB;
+        ALTER TABLE dedup_seen ADD COLUMN shingles INTEGER
+        """,
+    ),
 ]
 
 # Where PostgreSQL needs other DDL than SQLite: full-text search is a tsvector column (over the same
@@ -384,5 +395,6 @@ def ddl_for(name: str, ddl: str, dialect: str) -> str:
     # Text compares and sorts by code point, as SQLite's BINARY does, whatever collation the database
     # was created with (en_US would list entities, sources and dates in another order than SQLite)
     ddl = re.sub(r"\bTEXT\b", 'TEXT COLLATE "C"', ddl)
+    ddl = re.sub(r"\bBLOB\b", "BYTEA", ddl)
     # SQLite's REAL is 8 bytes; PostgreSQL's is 4 (confidences would come back as 0.8500000238)
     return re.sub(r"\bREAL\b", "DOUBLE PRECISION", ddl)
