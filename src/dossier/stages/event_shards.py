@@ -85,13 +85,15 @@ def split(number: int, kind: str, rows: list[Any], person_ids: set[str]) -> Iter
         yield number, rows, set()
         return
     by_speaker: dict[str | None, list[Any]] = defaultdict(list)
-    tellers: dict[tuple[str, str, int], set[str | None]] = defaultdict(set)
+    first_teller: dict[tuple[str, str, int], str | None] = {}  # a speaker each, not a set: little memory
+    shared: set[tuple[str, str, int]] = set()
     for row in rows:
         speaker = speaker_of(row["participants"], person_ids)
         by_speaker[speaker].append(row)
-        tellers[(row["date"], row["article"], row["line"])].add(speaker)
-    shared = {where for where, who in tellers.items() if len(who) > 1}
-    del rows, tellers
+        where = (row["date"], row["article"], row["line"])
+        if first_teller.setdefault(where, speaker) != speaker:
+            shared.add(where)
+    del rows, first_teller
     for speaker in sorted(by_speaker, key=lambda s: s or ""):
         yield number, by_speaker.pop(speaker), shared
 
