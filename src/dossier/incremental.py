@@ -17,7 +17,7 @@ from dossier.config import Options
 from dossier.errors import DossierError
 from dossier.pipeline import FINALIZE_PENDING, Context, finalize
 from dossier.stages.ingest import is_url
-from dossier.store import corpus_io, search_index
+from dossier.store import bulk_indexes, corpus_io, search_index
 from dossier.store.lock import build_lock
 from dossier.store.sqlite import Store
 
@@ -57,6 +57,7 @@ def remove_uris(store: Store, uris: list[str], ctx: Context | None = None, finis
     done = Removal()
     if not uris:
         return done
+    bulk_indexes.restore(store)  # deleting goes through them
     store.set_build_state(FINALIZE_PENDING, "1")  # a crash from here on is finished by the next build
     for uri in uris:
         with corpus_io.transaction(store):

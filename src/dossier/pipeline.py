@@ -33,6 +33,7 @@ from dossier.stages import (
     quotes,
     segment,
 )
+from dossier.store import bulk_indexes
 from dossier.store.lock import build_lock
 from dossier.store.sqlite import Store
 
@@ -207,6 +208,7 @@ def _build(
 
     # a local engine shares this context (and its loaded resources); workers elsewhere get the options
     shared: Context | Options = ctx if isinstance(ctx.engine, LocalEngine) else ctx.options
+    loader = bulk_indexes.Loader(store)
     # sources are written in transactions of several (all or nothing of each): far cheaper than one each
     with store.batched():
         for kind, obj in ctx.engine.map(process_item, work(), shared):
@@ -223,6 +225,7 @@ def _build(
                 if not pending:  # before the first write, so that a crash after it is finished later
                     store.set_build_state(_FINALIZE_PENDING, "1")
                     pending = True
+                loader.before_save(len(done.articles))
                 store.save(done, PIPELINE_VERSION)
                 if done.status == "ok":
                     report.added.append(uri)
@@ -231,6 +234,7 @@ def _build(
                     report.failed.append((uri, done.error or ""))
             if on_source:
                 on_source(uri)
+    bulk_indexes.restore(store)  # also those a stopped build left aside
     if report.added or ctx.options.force or pending:
         finalize(store, ctx)
         store.set_build_state(_FINALIZE_PENDING, None)

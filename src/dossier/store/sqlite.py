@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from dossier.models import Article, EventMention, ProcessedSource, TimeExpr, stable_id
-from dossier.store import event_pages, search_index
+from dossier.models import Article, EventMention, ProcessedSource, Source, TimeExpr, stable_id
+from dossier.store import bulk_indexes, event_pages, search_index
 from dossier.store.backend import connect, normalise
 from dossier.store.schema import INSERTION_ORDER, MIGRATIONS, ddl_for
 
@@ -136,6 +136,8 @@ class Store:
     def _save_in_batch(self, done: ProcessedSource, pipeline_version: str) -> None:
         """Write one source under a savepoint of the batch's transaction (opened if need be)."""
         c = self.conn
+        if self._replaces_stored(done.source) and bulk_indexes.deferred(self):
+            bulk_indexes.restore(self)  # the deletes below go through them
         if not self._batch_open:
             c.execute("BEGIN IMMEDIATE")
             self._batch_open = True
@@ -150,6 +152,13 @@ class Store:
         self._batch_count += max(1, len(done.articles))
         if self._batch_count >= self._batch_limit:
             self.flush()
+
+    def _replaces_stored(self, src: Source) -> bool:
+        """Whether writing this source deletes stored rows (the same bytes, or a version of its uri)."""
+        row = self.conn.execute(
+            "SELECT 1 FROM sources WHERE id = ? OR uri = ? LIMIT 1", (src.id, src.uri)
+        ).fetchone()
+        return row is not None
 
     def _write_source(self, done: ProcessedSource, pipeline_version: str) -> None:
         src = done.source
