@@ -19,7 +19,7 @@ from dossier.exports.json_export import build_export, dumps, write_json
 from dossier.models import Source
 from dossier.pipeline import PIPELINE_VERSION, build, process
 from dossier.stages import claims, dedup, event_shards
-from dossier.store import search_index
+from dossier.store import corpus_io, search_index
 from dossier.store.schema import MIGRATIONS, ddl_for
 from dossier.store.search import search
 from dossier.store.sqlite import Store
@@ -241,7 +241,7 @@ def test_claims_grouped_by_key_are_the_claims_of_all_mentions_at_once() -> None:
     assert sorted(by_group, key=lambda c: c["id"]) == sorted(whole, key=lambda c: c["id"])
 
 
-def test_merging_speech_a_speaker_at_a_time_gives_the_same_events() -> None:
+def test_merging_speech_a_speaker_at_a_time_gives_the_same_events(monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(11)
     persons = {"p-kim", "p-putin", "p-lavrov"}
     rows = []
@@ -284,18 +284,52 @@ def test_merging_speech_a_speaker_at_a_time_gives_the_same_events() -> None:
     ]
     firsts = [(e["type"], e["date"], e["evidence"][0]["article"], e["evidence"][0]["line"]) for e in whole]
     assert len(set(firsts)) < len(firsts)  # some events were first told by one sentence: numbered ids
-    units = [
-        unit
-        for number, (kind, dates) in enumerate(shards)
-        for unit in event_shards.split(
-            number, kind, [r for r in rows if r["type"] == kind and r["date"] in dates], persons
-        )
-    ]
-    assert len(units) > len(shards)  # the statements and accusations went a speaker at a time
-    split = [
-        e
-        for batch in event_shards.numbered(event_shards.unit_events(u, persons) for u in units)
-        for e in batch
-    ]
     assert len({e["id"] for e in whole}) == len(whole)
-    assert sorted(split, key=lambda e: e["id"]) == sorted(whole, key=lambda e: e["id"])
+
+    def reader(shard: list[dict[str, Any]]) -> event_shards.Reader:
+        return lambda keep: [r for r in shard if keep is None or keep(json.dumps(r["participants"]))]
+
+    # all of a shard's rows held at once, and read again a few speakers' at a time
+    for unit_rows in (event_shards.UNIT_ROWS, 40):
+        monkeypatch.setattr(event_shards, "UNIT_ROWS", unit_rows)
+        reads = 0
+
+        def counted(shard: list[dict[str, Any]]) -> event_shards.Reader:
+            def read(keep: Any) -> list[dict[str, Any]]:
+                nonlocal reads
+                reads += 1
+                return reader(shard)(keep)
+
+            return read
+
+        units = [
+            unit
+            for number, (kind, dates) in enumerate(shards)
+            for unit in event_shards.split(
+                number, kind, counted([r for r in rows if r["type"] == kind and r["date"] in dates]), persons
+            )
+        ]
+        assert len(units) > len(shards)  # the statements and accusations went a speaker at a time
+        assert (reads > len(shards)) == (unit_rows == 40)  # large shards of speech were read again
+        split = [
+            e
+            for batch in event_shards.numbered(event_shards.unit_events(u, persons) for u in units)
+            for e in batch
+        ]
+        assert sorted(split, key=lambda e: e["id"]) == sorted(whole, key=lambda e: e["id"])
+
+
+def test_emptying_a_table_a_slice_at_a_time_deletes_every_row(
+    corpus_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = corpus_store.conn
+    evidence = c.execute("SELECT COUNT(*) FROM event_evidence").fetchone()[0]
+    assert evidence > 5
+    monkeypatch.setattr(corpus_io, "_SLICE", 2)
+    c.execute("BEGIN IMMEDIATE")
+    try:
+        corpus_io.empty(corpus_store, "event_evidence")
+        assert c.execute("SELECT COUNT(*) FROM event_evidence").fetchone()[0] == 0
+    finally:
+        c.execute("ROLLBACK")  # the module's tests share the store: left as it was
+    assert c.execute("SELECT COUNT(*) FROM event_evidence").fetchone()[0] == evidence

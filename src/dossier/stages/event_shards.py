@@ -8,15 +8,20 @@ and the wide mentions form one larger shard. Merging the shards one by one gives
 that merging every mention at once gives, and only one shard's rows are in memory at a time.
 
 A shard of speech (statements, accusations, denials) is merged a speaker at a time: a mention of
-speech only joins a cluster of its own speaker. Its events are numbered together at the end
+speech only joins a cluster of its own speaker. A large one is read again for each group of speakers
+(:data:`UNIT_ROWS` rows at most, unless one speaker alone has more), so that its rows are never all in
+memory: at 100,000 articles a year of statements is three times the largest other shard. Its events
+are numbered together at the end
 (:func:`dossier.stages.event_merge.number_ids`), so that two events first told by one sentence get the
 ids they would get merged at once.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import Any
 
 from dossier.stages.event_merge import SPEECH, merge_shard, number_ids, speaker_of
@@ -56,15 +61,10 @@ def shard_events(rows: list[dict[str, Any]], person_ids: set[str]) -> list[dict[
     return merge_shard(rows, person_ids).events()
 
 
-def shard_rows(store: Any, shards: list[Shard]) -> Iterator[list[dict[str, Any]]]:
-    """Each shard's mention rows, read from the store one shard at a time."""
-    from dossier.store.corpus_io import event_mentions_of
-
-    for kind, dates in shards:
-        yield event_mentions_of(store, kind, dates)
-
-
 Unit = tuple[int, list[Any], set[tuple[str, str, int]]]  # (shard, mention rows, lines several speakers tell)
+# reads a shard's rows (again), those whose participants as stored (JSON) pass the test when one is given
+Reader = Callable[[Callable[[str], bool] | None], Iterable[Any]]
+UNIT_ROWS = 40_000  # rows of speech held at once (about the largest other unit at 100,000 articles)
 
 
 def units(store: Any, shards: list[Shard], person_ids: set[str]) -> Iterator[Unit]:
@@ -73,29 +73,69 @@ def units(store: Any, shards: list[Shard], person_ids: set[str]) -> Iterator[Uni
     merge on their own, in a fraction of the memory), any other shard whole. A unit names the
     (date, article, line) that mentions of several speakers tell: events first told there are
     numbered across the shard's units (:func:`numbered`)."""
-    from dossier.store.corpus_io import event_mentions_of
+    from dossier.store.corpus_io import iter_event_mentions
 
     for number, (kind, dates) in enumerate(shards):
-        yield from split(number, kind, event_mentions_of(store, kind, dates), person_ids)
+        yield from split(number, kind, partial(iter_event_mentions, store, kind, dates), person_ids)
 
 
-def split(number: int, kind: str, rows: list[Any], person_ids: set[str]) -> Iterator[Unit]:
-    """The units of one shard's rows (see :func:`units`)."""
+def split(number: int, kind: str, read: Reader, person_ids: set[str]) -> Iterator[Unit]:
+    """The units of one shard (see :func:`units`), its rows read through ``read``. A large shard of
+    speech is read once to count each speaker's rows, then once per group of speakers holding up to
+    :data:`UNIT_ROWS` rows: only that group's rows are in memory at a time."""
     if kind not in SPEECH:
-        yield number, rows, set()
+        yield number, list(read(None)), set()
         return
-    by_speaker: dict[str | None, list[Any]] = defaultdict(list)
+    counts: Counter[str | None] = Counter()
     first_teller: dict[tuple[str, str, int], str | None] = {}  # a speaker each, not a set: little memory
     shared: set[tuple[str, str, int]] = set()
-    for row in rows:
+    held: dict[str | None, list[Any]] | None = defaultdict(list)  # all rows, while they are few
+    for total, row in enumerate(read(None), 1):
         speaker = speaker_of(row["participants"], person_ids)
-        by_speaker[speaker].append(row)
+        counts[speaker] += 1
         where = (row["date"], row["article"], row["line"])
         if first_teller.setdefault(where, speaker) != speaker:
             shared.add(where)
-    del rows, first_teller
-    for speaker in sorted(by_speaker, key=lambda s: s or ""):
-        yield number, by_speaker.pop(speaker), shared
+        if held is not None:
+            held[speaker].append(row)
+            if total > UNIT_ROWS:
+                held = None
+    del first_teller
+    order = sorted(counts, key=lambda s: s or "")
+    if held is not None:
+        for speaker in order:
+            yield number, held.pop(speaker), shared
+        return
+    speakers: dict[str, str | None] = {}  # participants as stored → speaker
+
+    def told_by(wanted: set[str | None]) -> Callable[[str], bool]:
+        def test(participants: str) -> bool:
+            if participants not in speakers:
+                speakers[participants] = speaker_of(json.loads(participants), person_ids)
+            return speakers[participants] in wanted
+
+        return test
+
+    for group in _groups(order, counts):
+        rows: dict[str | None, list[Any]] = defaultdict(list)
+        for row in read(told_by(set(group))):
+            rows[speaker_of(row["participants"], person_ids)].append(row)
+        for speaker in group:
+            yield number, rows.pop(speaker), shared
+
+
+def _groups(order: list[str | None], counts: Counter[str | None]) -> Iterator[list[str | None]]:
+    """Consecutive speakers whose rows add up to at most UNIT_ROWS (one alone when it has more)."""
+    group: list[str | None] = []
+    size = 0
+    for speaker in order:
+        if group and size + counts[speaker] > UNIT_ROWS:
+            yield group
+            group, size = [], 0
+        group.append(speaker)
+        size += counts[speaker]
+    if group:
+        yield group
 
 
 def unit_events(unit: Unit, person_ids: set[str]) -> tuple[int, list[dict[str, Any]]]:
