@@ -57,6 +57,12 @@ def test_model_features_are_the_known_part_of_the_full_features(rec):
         assert len(full[0]) > 15 and full[0][0] == "b"
         kept = [[f.decode() for f in token] for token in fresh.features(tokens, initial, a, b)]
         assert kept == [[f for f in token if f in known] for token in full]
+    # a feature string is one bytes object however many words give it (word caches stay small)
+    shared: dict[bytes, bytes] = {}
+    for token in fresh.features(tokens, initial):
+        for f in token:
+            assert shared.setdefault(f, f) is f
+    assert len(shared) < sum(len(t) for t in fresh.features(tokens, initial))
 
 
 @pytest.mark.parametrize("prefix", ["001", "002"])

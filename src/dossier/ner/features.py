@@ -23,7 +23,7 @@ from dossier.ner.tokens import Token, Tokens
 _OFFSETS = (-2, -1, 1, 2)
 Feature = str | bytes  # a feature string (bytes when built for a model: see _Keep)
 _LISTS = ("title", "hon", "place", "loc")
-_MAX_WORDS = 200_000  # distinct words kept before the word cache starts over
+_MAX_WORDS = 1 << 16  # distinct words kept before the word cache starts over (bounds its memory)
 
 
 def shape(tok: Token) -> str:
@@ -104,6 +104,9 @@ class _Keep:
 
     def __init__(self, known: Collection[str] | None) -> None:
         self.known = frozenset(known) if known is not None else None
+        # one bytes object per feature string, shared by every word that gives it (a word cache of
+        # tens of thousands of words would otherwise hold millions of equal copies)
+        self._encoded: dict[str, bytes] = {}
         self.bigrams: dict[str, dict[str, Feature]] = {}
         for feat in self.known or ():
             if feat.startswith("w-1="):
@@ -114,7 +117,8 @@ class _Keep:
     def __call__(self, feats: tuple[str, ...] | list[str]) -> tuple[Feature, ...]:
         if self.known is None:
             return tuple(feats)
-        return tuple(f.encode() for f in feats if f in self.known)
+        encoded = self._encoded
+        return tuple(encoded.get(f) or encoded.setdefault(f, f.encode()) for f in feats if f in self.known)
 
 
 _Boundary = tuple[tuple[Feature, ...], tuple[Feature, ...], tuple[Feature, ...]]

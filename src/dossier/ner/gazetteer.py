@@ -252,7 +252,7 @@ def _candidates(longer: _Longer, tokens: Tokens, i: int, n: int, exact: bool) ->
     return two
 
 
-_MAX_WORDS = 200_000  # distinct words whose records are kept before the cache starts over
+_MAX_WORDS = 1 << 16  # distinct words whose records are kept before the cache starts over
 
 
 class _Starts(dict[Token, _Record | None]):

@@ -108,7 +108,7 @@ class _Words(dict[str, Token]):
         return tok
 
 
-_MAX_WORDS = 1 << 18
+_MAX_WORDS = 1 << 16  # distinct words kept (a few thousand make most of news text; bounds the memory)
 _WORDS = _Words()
 
 
