@@ -6,7 +6,10 @@ Each article's text is folded (no diacritics, no case, no punctuation) and cut i
 bands, and two articles sharing a band hash are candidate copies (about linear time, no all-pairs
 step). Each candidate is then checked on the fingerprint sets: they must overlap with a Jaccard of at
 least :data:`MIN_JACCARD`, or the shorter copy must be contained in the longer one to
-:data:`MIN_CONTAINMENT` (a republication that trimmed the ending). Copies are grouped transitively;
+:data:`MIN_CONTAINMENT` (a republication that trimmed the ending). The signatures come first: a pair
+whose signatures agree on too few values for copies of their sizes (:func:`could_be_copies`) is ruled
+out without reading either text again — most candidates, where a corpus repeats many sentences (the
+generated 10k corpus: 3,048 of 3,367, and none of the 311 copies). Copies are grouped transitively;
 the earliest copy is canonical (then the most complete, then the first by source and line) and every
 other copy points to it through ``duplicate_of``. Every copy stays in the store with its outlet, so no
 outlet is lost as a source; readers that count evidence (quotes, events, claims) skip the copies.
