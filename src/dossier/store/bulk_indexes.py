@@ -87,17 +87,24 @@ def restore(store: Store) -> None:
 class Loader:
     """When a build sets the indexes aside: once the articles it wrote reach the number the store held
     when it began (at once for an empty store), and only once (a write that replaced stored rows may
-    have made them again)."""
+    have made them again). The store is not counted: whether it holds more than twice what was written
+    is asked each time the written count doubles, reading that many index entries at most."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.held = int(store.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
         self.written = 0
         self.tried = False
+        self._next_look = 0
 
     def before_save(self, articles: int) -> None:
         """Called before a source with ``articles`` articles is written."""
-        if not self.tried and self.written >= self.held:
-            self.tried = True
-            defer(self.store)
+        if not self.tried and self.written >= self._next_look:
+            self._next_look = max(1, 2 * self.written)
+            if not self._holds_more_than(2 * self.written):
+                self.tried = True
+                defer(self.store)
         self.written += articles
+
+    def _holds_more_than(self, n: int) -> bool:
+        row = self.store.conn.execute("SELECT 1 FROM articles LIMIT 1 OFFSET ?", (n,)).fetchone()
+        return row is not None
