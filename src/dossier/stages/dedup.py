@@ -342,15 +342,12 @@ class PendingBands:
                 owners.extend([len(self.articles)] * len(values))
             self.articles.append(art)
         if hashes:
-            h = np.asarray(hashes, dtype=np.int64)
-            order = np.argsort(h, kind="stable")
-            self._parts.append((h[order], np.asarray(owners, dtype=np.int64)[order]))
+            self._parts.append(
+                _merged([(np.asarray(hashes, dtype=np.int64), np.asarray(owners, dtype=np.int64))])
+            )
         # a part no smaller than the one before joins it: few parts to search, however many batches
         while len(self._parts) > 1 and len(self._parts[-1][0]) >= len(self._parts[-2][0]):
-            (h1, o1), (h2, o2) = self._parts.pop(-2), self._parts.pop()
-            h, o = np.concatenate([h1, h2]), np.concatenate([o1, o2])
-            order = np.argsort(h, kind="stable")
-            self._parts.append((h[order], o[order]))
+            self._parts[-2:] = [_merged(self._parts[-2:])]
 
     def candidates(self, bands: list[tuple[str, list[int] | None]]) -> set[tuple[str, str]]:
         """Pairs (smaller id, larger id) of articles sharing a band hash: two of ``bands``', or one of
@@ -395,12 +392,20 @@ class PendingBands:
                 yield h, self.articles[o]
 
     def _sorted(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every pending hash in order with its owner: the parts merged into one (once per group)."""
         if not self._parts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        hashes = np.concatenate([h for h, _ in self._parts])
-        owners = np.concatenate([o for _, o in self._parts])
-        order = np.argsort(hashes, kind="stable")
-        return hashes[order], owners[order]
+        if len(self._parts) > 1:
+            self._parts = [_merged(self._parts)]
+        return self._parts[0]
+
+
+def _merged(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """(hashes, owners) parts as one, in hash order (equal hashes keep the order of the parts)."""
+    hashes = np.concatenate([h for h, _ in parts])
+    owners = np.concatenate([o for _, o in parts])
+    order = np.argsort(hashes, kind="stable")
+    return hashes[order], owners[order]
 
 
 def _by_hash(bands: list[tuple[str, list[int] | None]]) -> dict[int, list[str]]:
