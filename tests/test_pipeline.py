@@ -1,10 +1,15 @@
 """The build loop end to end on real files, a real local HTTP server and a real SQLite file."""
 
+import gc
 import shutil
 from pathlib import Path
 
+import pytest
+
 from conftest import seed
-from dossier.pipeline import build
+from dossier import memory
+from dossier.pipeline import Context, build, process_item
+from dossier.stages import entities, ingest
 from dossier.stages.markup import strip_markup
 from dossier.store.sqlite import Store
 
@@ -115,3 +120,23 @@ def test_oversized_file_is_refused_with_the_limit(tmp_path: Path, store: Store):
     big.write_text("Tiêu đề\n" + "Nội dung. " * 1000, encoding="utf-8")
     report = build([big.as_posix()], store, Options(max_bytes=1000))
     assert report.failed and report.failed[0][1].startswith("E008")
+
+
+def test_after_its_first_source_the_collector_no_longer_walks_what_the_stages_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    gc.unfreeze()  # as in a new process
+    monkeypatch.setattr(memory, "_settled", False)
+    threshold = gc.get_threshold()
+    try:
+        ctx = Context()
+        loaded = entities.recogniser(ctx)
+        assert any(o is loaded for o in gc.get_objects())
+        (tmp_path / "a.html").write_text(HTML_PAGE, encoding="utf-8")
+        source = next(ingest.collect([str(tmp_path / "a.html")], ctx.options))
+        kind, done = process_item(("process", source), ctx)
+        assert kind == "done" and len(done.articles) == 1
+        assert not any(o is loaded for o in gc.get_objects())  # frozen: no collection walks it
+        assert gc.get_threshold()[0] == memory.YOUNG_THRESHOLD
+    finally:
+        gc.set_threshold(*threshold)

@@ -18,7 +18,7 @@ from dossier import __version__
 from dossier.config import Options
 from dossier.engine.local import Engine, LocalEngine
 from dossier.errors import DossierError
-from dossier.memory import release
+from dossier.memory import release, settle
 from dossier.models import Article, ProcessedSource, Source
 from dossier.stages import (
     claims,
@@ -174,7 +174,9 @@ def process_item(item: tuple[str, Any], given: Context | Options) -> tuple[str, 
     if kind != "process":
         return item
     ctx = given if isinstance(given, Context) else _WORKER_CONTEXTS.setdefault(given, Context(options=given))
-    return "done", process(obj, ctx)
+    done = process(obj, ctx)
+    settle()  # the stages have loaded what they keep: the collector need not walk it again
+    return "done", done
 
 
 def _build(
