@@ -19,6 +19,7 @@ from dossier.exports.json_export import build_export, dumps, write_json
 from dossier.models import Source
 from dossier.pipeline import PIPELINE_VERSION, build, process
 from dossier.stages import claims, dedup, event_shards
+from dossier.stages.event_merge import date_order, order_key
 from dossier.store import corpus_io, search_index
 from dossier.store.schema import MIGRATIONS, ddl_for
 from dossier.store.search import search
@@ -262,13 +263,14 @@ def test_merging_speech_a_speaker_at_a_time_gives_the_same_events(monkeypatch: p
                 "text": "t",
             }
         )
-    # in the order the store reads them (corpus_io.event_mentions_of), which ties between mentions follow
+    # in the order the store reads them (corpus_io.iter_event_mentions), which ties between mentions follow
     rows.sort(
         key=lambda r: (
+            date_order(r["date"]),
+            r["date"],
             r["article"],
             r["sentence"],
             r["line"],
-            r["date"],
             json.dumps(r["participants"]),
             r["place"] is not None,
             r["place"] or "",
@@ -317,6 +319,25 @@ def test_merging_speech_a_speaker_at_a_time_gives_the_same_events(monkeypatch: p
             for e in batch
         ]
         assert sorted(split, key=lambda e: e["id"]) == sorted(whole, key=lambda e: e["id"])
+
+
+def test_a_shards_mentions_are_read_a_date_at_a_time_in_merging_order(corpus_store: Store) -> None:
+    persons = corpus_io.person_ids(corpus_store)
+    shards = event_shards.plan(corpus_io.event_dates(corpus_store))
+    read: dict[int, int] = {}
+    for number, rows, _shared in event_shards.units(corpus_store, shards, persons):
+        read[number] = read.get(number, 0) + len(rows)
+        keys = [order_key(r) for r in rows]
+        assert keys == sorted(keys)  # what merging sorts them by: already in order
+    assert len(read) == len(shards) > 5
+    for number, (kind, dates) in enumerate(shards):
+        marks = ",".join("?" * len(dates))
+        stored = corpus_store.conn.execute(
+            "SELECT COUNT(*) FROM event_mentions m JOIN articles a ON a.id = m.article_id"
+            f" WHERE a.duplicate_of IS NULL AND m.type = ? AND m.date IN ({marks})",
+            (kind, *dates),
+        ).fetchone()[0]
+        assert read[number] == stored
 
 
 def test_emptying_a_table_a_slice_at_a_time_deletes_every_row(

@@ -25,4 +25,6 @@ class Engine:
 class LocalEngine(Engine):
     def map(self, fn: Callable[..., Any], items: Iterable[Any], *shared: Any) -> Iterator[Any]:
         for item in items:
-            yield fn(item, *shared)
+            result = fn(item, *shared)
+            del item  # not held while the next item is made (a shard's rows, at the corpus stages)
+            yield result

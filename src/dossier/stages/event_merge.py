@@ -83,13 +83,14 @@ def dates_agree(a: str, b: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _date_order(date_value: str) -> tuple[Any, ...]:
+def date_order(date_value: str) -> tuple[Any, ...]:
+    """Where mentions of a date are merged: finest first, then chronologically."""
     return _ORDER.get(_granularity(date_value) or "century", 9), sort_key(date_value)
 
 
 def order_key(mention: dict[str, Any]) -> tuple[Any, ...]:
     """The order mentions are merged in: finest date first, then by date, article and line."""
-    return (*_date_order(mention["date"]), mention["article"], mention["line"])
+    return (*date_order(mention["date"]), mention["article"], mention["line"])
 
 
 def shard_year(date_value: str) -> int | None:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import Any
 
-from dossier.stages.event_merge import SPEECH, merge_shard, number_ids, speaker_of
+from dossier.stages.event_merge import SPEECH, date_order, merge_shard, number_ids, speaker_of
 from dossier.timex.values import interval
 
 Shard = tuple[str, list[str]]  # (event type, the dates whose mentions it holds)
@@ -76,7 +76,8 @@ def units(store: Any, shards: list[Shard], person_ids: set[str]) -> Iterator[Uni
     from dossier.store.corpus_io import iter_event_mentions
 
     for number, (kind, dates) in enumerate(shards):
-        yield from split(number, kind, partial(iter_event_mentions, store, kind, dates), person_ids)
+        in_order = sorted(dates, key=date_order)  # rows come in merging order, a date at a time
+        yield from split(number, kind, partial(iter_event_mentions, store, kind, in_order), person_ids)
 
 
 def split(number: int, kind: str, read: Reader, person_ids: set[str]) -> Iterator[Unit]:

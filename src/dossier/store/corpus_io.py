@@ -118,22 +118,22 @@ def event_mentions_of(store: Store, kind: str, dates: list[str]) -> list[Mention
 def iter_event_mentions(
     store: Store, kind: str, dates: list[str], keep: Callable[[str], bool] | None = None
 ) -> Iterator[MentionRow]:
-    """:func:`event_mentions_of` as they are read, only those whose participants (as stored: a JSON
-    list) ``keep`` accepts when it is given (the others are never made into rows)."""
+    """:func:`event_mentions_of` as they are read, one date after the other in the order of ``dates``,
+    only those whose participants (as stored: a JSON list) ``keep`` accepts when it is given (the others
+    are never made into rows). One date at a time, so that the database sorts one date's rows, not a
+    shard's (at 100,000 articles 33,000 rows: 17 MB of sorter)."""
     names: dict[str, str] = {}
     wordy = kind == "other"
     columns = ", m.summary, m.text" if wordy else ", NULL, NULL"
-    for start in range(0, len(dates), 500):  # bounded parameter lists
-        part = dates[start : start + 500]
-        rows = store.conn.execute(
-            "SELECT m.article_id, m.sentence, m.line, m.type, m.date, m.date_end, m.participants, m.place"
-            f"{columns} FROM event_mentions m"
-            " JOIN articles a ON a.id = m.article_id WHERE a.duplicate_of IS NULL AND m.type = ?"
-            f" AND m.date IN ({','.join('?' * len(part))})"
-            # a content order, the same on every backend (merging breaks ties by input order)
-            " ORDER BY m.article_id, m.sentence, m.line, m.date, m.participants, m.place, m.text, m.summary",
-            (kind, *part),
-        )
+    sql = (
+        "SELECT m.article_id, m.sentence, m.line, m.type, m.date, m.date_end, m.participants, m.place"
+        f"{columns} FROM event_mentions m"
+        " JOIN articles a ON a.id = m.article_id WHERE a.duplicate_of IS NULL AND m.type = ? AND m.date = ?"
+        # a content order, the same on every backend (merging breaks ties by input order)
+        " ORDER BY m.article_id, m.sentence, m.line, m.participants, m.place, m.text, m.summary"
+    )
+    for value in dates:
+        rows = store.conn.execute(sql, (kind, value))
         for values in rows.tuples():
             article, sentence, line, kind_, date, date_end, participants, *rest = values
             if keep is not None and not keep(participants):
