@@ -4,6 +4,7 @@ shard by shard gives what merging them all at once gives."""
 from __future__ import annotations
 
 import random
+import weakref
 from typing import Any
 
 import pytest
@@ -88,6 +89,25 @@ def test_the_local_engine_maps_in_order_and_lazily() -> None:
     results = LocalEngine().map(lambda x, k: x * k, items(), 3)
     assert next(results) == 0 and pulled == [0]
     assert list(results) == [3, 6, 9, 12]
+
+
+def test_the_local_engine_lets_go_of_an_item_before_the_next_is_made() -> None:
+    class Rows(list):  # a shard's rows: what should not be held twice
+        pass
+
+    made: list[weakref.ref[Rows]] = []
+    held_while_making: list[bool] = []
+
+    def items():
+        for i in range(3):
+            held_while_making.append(any(r() is not None for r in made))
+            rows = Rows(range(i))
+            made.append(weakref.ref(rows))
+            yield rows
+            del rows
+
+    assert list(LocalEngine().map(len, items())) == [0, 1, 2]
+    assert held_while_making == [False, False, False]
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
