@@ -304,7 +304,7 @@ def number_ids(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Events of one type and date span first told on one line, made by several mergers (held by
     :meth:`Merger.events`), in timeline order, with the ids they would have had merged together: two
     events first told by one sentence get two ids, numbered in the order they were made (for mentions
-    read in the store's order, :func:`dossier.store.corpus_io.event_mentions_of`)."""
+    read in the store's order, :func:`dossier.store.corpus_io.iter_event_mentions`)."""
     events.sort(key=lambda e: e["_order"])
     seen: Counter[str] = Counter()
     for event in events:

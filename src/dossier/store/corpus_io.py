@@ -106,22 +106,18 @@ class MentionRow(SlotRow):
     )
 
 
-def event_mentions_of(store: Store, kind: str, dates: list[str]) -> list[MentionRow]:
-    """The event mentions of canonical articles of one type and one of ``dates`` (a shard).
-
-    Without their text and summary, which merging does not need (the store writes them with the
-    events, from the mentions' sentences), except for type "other", whose kind merging reads from the
-    text. Entity ids are shared between rows: a shard holds few distinct ones."""
-    return list(iter_event_mentions(store, kind, dates))
-
-
 def iter_event_mentions(
     store: Store, kind: str, dates: list[str], keep: Callable[[str], bool] | None = None
 ) -> Iterator[MentionRow]:
-    """:func:`event_mentions_of` as they are read, one date after the other in the order of ``dates``,
-    only those whose participants (as stored: a JSON list) ``keep`` accepts when it is given (the others
-    are never made into rows). One date at a time, so that the database sorts one date's rows, not a
-    shard's (at 100,000 articles 33,000 rows: 17 MB of sorter)."""
+    """The event mentions of canonical articles of one type and one of ``dates`` (a shard), as they are
+    read, one date after the other in the order of ``dates``; only those whose participants (as stored:
+    a JSON list) ``keep`` accepts when it is given (the others are never made into rows).
+
+    One date at a time, so that the database sorts one date's rows, not a shard's (at 100,000 articles
+    33,000 rows: 17 MB of sorter). Without their text and summary, which merging does not need (the
+    store writes them with the events, from the mentions' sentences), except for type "other", whose
+    kind merging reads from the text. Entity ids are shared between rows: a shard holds few distinct
+    ones."""
     names: dict[str, str] = {}
     wordy = kind == "other"
     columns = ", m.summary, m.text" if wordy else ", NULL, NULL"
