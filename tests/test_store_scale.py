@@ -242,6 +242,36 @@ def test_claims_grouped_by_key_are_the_claims_of_all_mentions_at_once() -> None:
     assert sorted(by_group, key=lambda c: c["id"]) == sorted(whole, key=lambda c: c["id"])
 
 
+def test_claim_evidence_named_by_its_mention_takes_the_mentions_text_in_order(store: Store) -> None:
+    done = _processed(CAPTURE, "mem/a.txt")
+    store.save(done, PIPELINE_VERSION)
+    article = done.articles[0].id
+    with corpus_io.transaction(store):
+        store.conn.executemany(
+            "INSERT INTO claim_mentions (article_id, sentence, line, stance, proposition, key, holders, text)"
+            " VALUES (?, 0, 5, 'deny', 'p', 'k', '[]', ?)",
+            [(article, "second by text"), (article, "first by text")],
+        )
+    named = {"article": article, "line": 5, "stance": "deny", "sentence": 0, "proposition": "p", "key": "k"}
+    given = {"article": article, "line": 7, "stance": "accuse", "text": "given"}
+    claim = {"id": "clm-1", "text": "p", "evidence": [given, named, {**given, "line": 8}]}
+    assert corpus_io.write_claims(store, [claim]) == 1
+    rows = store.conn.execute("SELECT line, text FROM claim_evidence").fetchall()
+    assert [tuple(r) for r in rows] == [(7, "given"), (5, "first by text"), (8, "given")]
+
+
+def test_the_claims_stage_reads_no_sentence_text(corpus_store: Store) -> None:
+    rows = corpus_io.canonical_claim_mentions(corpus_store)
+    assert rows and all(r.get("text") is None for r in rows)
+    evidence = corpus_store.conn.execute(
+        "SELECT COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM claim_mentions m"
+        " WHERE m.article_id = e.article_id AND m.line = e.line AND m.stance = e.stance"
+        " AND m.text = e.text) THEN 1 ELSE 0 END)"
+        " FROM claim_evidence e"
+    ).fetchone()
+    assert evidence[0] > 0 and evidence[0] == evidence[1]
+
+
 def test_merging_speech_a_speaker_at_a_time_gives_the_same_events(monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(11)
     persons = {"p-kim", "p-putin", "p-lavrov"}

@@ -303,9 +303,7 @@ def claims_from(mentions: list[dict[str, Any]], published: dict[str, str | None]
             row = (m["article"], m["line"], m["stance"])
             if row not in seen:
                 seen.add(row)
-                evidence.append(
-                    {"article": m["article"], "line": m["line"], "text": m["text"], "stance": m["stance"]}
-                )
+                evidence.append(m)  # a mention is evidence as it is (read without text, it names itself)
         out.append(
             {
                 "id": stable_id("clm", keys[0]),

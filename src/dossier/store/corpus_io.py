@@ -9,6 +9,7 @@ rows at a time and write results in one transaction, on the store's connection (
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -381,8 +382,9 @@ def claim_keys(store: Store) -> list[str]:
 
 
 class ClaimRow(SlotRow):
-    """One claim mention as grouping reads it, in little memory (a group can hold thousands): read and
-    written like a dict (``row["stance"]``, ``row["holders"] = …``)."""
+    """One claim mention as grouping reads it, in little memory (a group can hold tens of thousands):
+    read and written like a dict (``row["stance"]``, ``row["holders"] = …``). Its sentence's text is
+    not read: evidence names the mention, and ``write_claims`` copies the text in the database."""
 
     __slots__ = (
         "article",
@@ -392,7 +394,6 @@ class ClaimRow(SlotRow):
         "proposition",
         "key",
         "holders",
-        "text",
         "published",
     )
 
@@ -400,38 +401,38 @@ class ClaimRow(SlotRow):
         setattr(self, key, value)
 
     def order(self) -> tuple[Any, ...]:
-        return (self.article, self.sentence, self.line, self.stance, self.proposition, self.key, self.text)
+        return (self.article, self.sentence, self.line, self.stance, self.proposition, self.key)
 
 
 def canonical_claim_mentions(store: Store, keys: list[str] | None = None) -> list[ClaimRow]:
-    """The keyed claim mentions of canonical articles (``holders`` decoded), with their article's
-    ``published`` date, in article and sentence order; only those with one of ``keys`` when given."""
+    """The keyed claim mentions of canonical articles (``holders`` decoded, no ``text``), with their
+    article's ``published`` date, in article and sentence order; only those with one of ``keys`` when
+    given."""
     out: list[ClaimRow] = []
-    names: dict[str, str] = {}  # ids, keys and stances repeat: one string each
+    names: dict[str, str] = {}  # ids, keys, stances and propositions repeat: one string each
     chunks = [None] if keys is None else [keys[i : i + 500] for i in range(0, len(keys), 500)]
     for part in chunks:
         where = "" if part is None else f" AND m.key IN ({','.join('?' * len(part))})"
         rows = store.conn.execute(
             "SELECT m.article_id AS article, m.sentence, m.line, m.stance, m.proposition, m.key, m.holders,"
-            " m.text, a.published FROM claim_mentions m JOIN articles a ON a.id = m.article_id"
+            " a.published FROM claim_mentions m JOIN articles a ON a.id = m.article_id"
             f" WHERE a.duplicate_of IS NULL AND m.key IS NOT NULL AND m.key != ''{where}"
             # a sentence may hold several claims: ordered by what they say, so that a group's first
             # (its text) is the same on both backends, not whichever row the database met first
-            " ORDER BY m.article_id, m.sentence, m.line, m.stance, m.proposition, m.key, m.text",
+            " ORDER BY m.article_id, m.sentence, m.line, m.stance, m.proposition, m.key",
             part or (),
         )
-        for article, sentence, line, stance, proposition, key, holders, text, published in rows.tuples():
+        for article, sentence, line, stance, proposition, key, holders, published in rows.tuples():
             out.append(
                 ClaimRow(
                     names.setdefault(article, article),
                     sentence,
                     line,
                     names.setdefault(stance, stance),
-                    proposition,
+                    names.setdefault(proposition, proposition),
                     names.setdefault(key, key),
                     [names.setdefault(h, h) for h in json.loads(holders)],
-                    text,
-                    published,
+                    None if published is None else names.setdefault(published, published),
                 )
             )
     if len(chunks) > 1:
@@ -439,9 +440,32 @@ def canonical_claim_mentions(store: Store, keys: list[str] | None = None) -> lis
     return out
 
 
+_COPY_CLAIM_TEXT = (
+    "INSERT INTO claim_evidence (claim_id, article_id, line, stance, text) SELECT ?, ?, ?, ?,"
+    " (SELECT m.text FROM claim_mentions m WHERE m.article_id = ? AND m.sentence = ? AND m.line = ?"
+    # COALESCE: found by its article (a few rows), never by its key (a key can have thousands)
+    " AND m.stance = ? AND m.proposition = ? AND COALESCE(m.key, '') = ? ORDER BY m.text LIMIT 1)"
+)
+
+
+def _named_mention(ev: dict[str, Any]) -> tuple[Any, ...]:
+    """The parameters of ``_COPY_CLAIM_TEXT`` but the claim's id."""
+    return (
+        ev["article"],
+        ev["line"],
+        ev["stance"],
+        ev["article"],
+        ev["sentence"],
+        ev["line"],
+        ev["stance"],
+    ) + (ev["proposition"], ev["key"])
+
+
 def write_claims(store: Store, claims: Iterable[dict[str, Any]]) -> int:
     """Replace the claims by ``claims`` (shaped as ``Store.replace_claims`` takes them), each written
-    as it comes, in one transaction; returns how many were written."""
+    as it comes, in one transaction; returns how many were written. Evidence without ``text`` names its
+    mention (``sentence``, ``proposition``, ``key``) and takes that mention's text, copied in the
+    database (of identical mentions, the first by text)."""
     c = store.conn
     written = 0
     with transaction(store):
@@ -457,13 +481,20 @@ def write_claims(store: Store, claims: Iterable[dict[str, Any]]) -> int:
                     json.dumps(k.get("denied_by", [])),
                 ),
             )
-            c.executemany(
-                "INSERT INTO claim_evidence (claim_id, article_id, line, stance, text) VALUES (?,?,?,?,?)",
-                [
-                    (k["id"], ev["article"], ev["line"], ev.get("stance", "assert"), ev["text"])
-                    for ev in k.get("evidence", [])
-                ],
-            )
+            evidence = k.get("evidence", [])
+            # consecutive evidence of one kind goes in one statement, so that it keeps its order
+            for textless, run in itertools.groupby(evidence, key=lambda ev: ev.get("text") is None):
+                if textless:
+                    c.executemany(_COPY_CLAIM_TEXT, [(k["id"], *_named_mention(ev)) for ev in run])
+                else:
+                    c.executemany(
+                        "INSERT INTO claim_evidence (claim_id, article_id, line, stance, text)"
+                        " VALUES (?,?,?,?,?)",
+                        [
+                            (k["id"], ev["article"], ev["line"], ev.get("stance", "assert"), ev["text"])
+                            for ev in run
+                        ],
+                    )
             written += 1
     return written
 
