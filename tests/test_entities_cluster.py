@@ -31,7 +31,7 @@ def test_alike_names_are_one_person_and_others_are_not():
 
 
 def _ent(name: str, n: int, etype: str = "person") -> NewEntity:
-    return NewEntity(new_entity_id(name, etype), etype, Counter({name: n}), [0.8] * n)
+    return NewEntity(new_entity_id(name, etype), etype, Counter({name: n}), [(0.8, n)])
 
 
 def test_cluster_merges_variants_into_the_most_mentioned():

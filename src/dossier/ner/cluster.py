@@ -12,6 +12,7 @@ most-mentioned member, so ids stay stable as the corpus grows.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,7 +31,8 @@ class NewEntity:
     id: str
     type: str
     names: Counter[str] = field(default_factory=Counter)  # surface → mentions
-    confidences: list[float] = field(default_factory=list)
+    # (confidence, how many mentions have it): a mention count each, not a value per mention
+    confidences: list[tuple[float, int]] = field(default_factory=list)
 
     @property
     def mentions(self) -> int:
@@ -131,7 +133,9 @@ def merge(entities: list[NewEntity], mapping: dict[str, str]) -> list[NewEntity]
 def confidence(ent: NewEntity) -> float:
     """How sure we are that a new entity is one real thing: the mean confidence of its mentions,
     raised a little by every further mention and spelling, at most 0.95."""
-    if not ent.confidences:
+    count = sum(n for _, n in ent.confidences)
+    if not count:
         return 0.0
-    mean = sum(ent.confidences) / len(ent.confidences)
+    # summed one mention after the other, as a value per mention would be: the same float
+    mean = sum(itertools.chain.from_iterable(itertools.repeat(v, n) for v, n in ent.confidences)) / count
     return round(min(0.95, mean + 0.03 * (ent.mentions - 1) + 0.02 * (len(ent.names) - 1)), 3)

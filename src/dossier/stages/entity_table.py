@@ -50,7 +50,7 @@ def entity_rows(store: Store, ctx: Context) -> tuple[list[dict[str, Any]], dict[
             # a surname alone ("Lukin") is a surface form, not a name the entity goes by
             if m["method"] != "context":
                 ent.names[m["text"]] += m["n"]
-            ent.confidences.extend([float(m["confidence"])] * m["n"])
+            ent.confidences.append((float(m["confidence"]), m["n"]))
     for ent in new.values():
         if not ent.names:
             ent.names.update(surfaces[ent.id])

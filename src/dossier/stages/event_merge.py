@@ -24,8 +24,25 @@ from dossier.timex.values import granularity_of, interval, sort_key
 
 SPEECH = ("statement", "accusation", "denial")
 _NONE: frozenset[str] = frozenset()  # shared by the many clusters with no kinds or no persons
-Evidence = tuple[str, int, str | None, int | None]  # article, line, text (None: not read), sentence
 _ORDER = {"day": 0, "month": 1, "quarter": 2, "year": 3, "decade": 4, "century": 5}
+
+
+@dataclass(slots=True)
+class Evidence:
+    """A piece of an event's evidence, read like the dict ``Store.replace_events`` takes
+    (``ev["article"]``, ``ev.get("sentence")``), in a fraction of its memory: a large shard makes tens
+    of thousands. ``text`` None: not read; the store copies the text of the mention in ``sentence``."""
+
+    article: str
+    line: int
+    text: str | None
+    sentence: int | None
+
+    def __getitem__(self, key: str) -> Any:
+        return getattr(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self, key, default)
 
 
 @dataclass(slots=True)
@@ -278,7 +295,7 @@ class Merger:
         for i, event in zip(ordered, events, strict=True):
             c = clusters_[i]
             first = c.evidence[0]
-            if held and (c.date, first[0], first[1]) in held:
+            if held and (c.date, first.article, first.line) in held:
                 event["_order"] = (sort_key(c.date), c.type, ranks[i], _creator_key(self.creators[i]), i)
                 continue
             # two events first told by one sentence (two speakers, two meetings) need two ids
@@ -343,27 +360,20 @@ def merge_shard(mentions: list[dict[str, Any]], person_ids: set[str]) -> Merger:
 def _evidence(mention: dict[str, Any]) -> Evidence:
     """A piece of evidence: the mention's article, line, text and sentence. A mention read without its
     text leaves it None (the store copies it from the mention's sentence when writing the event)."""
-    return (mention["article"], mention["line"], mention.get("text"), mention.get("sentence"))
-
-
-def _evidence_row(evidence: Evidence) -> dict[str, Any]:
-    article, line, text, sentence = evidence
-    if text is None:
-        return {"article": article, "line": line, "text": None, "sentence": sentence}
-    return {"article": article, "line": line, "text": text}
+    return Evidence(mention["article"], mention["line"], mention.get("text"), mention.get("sentence"))
 
 
 def _event(cluster: Cluster) -> dict[str, Any]:
-    first = _evidence_row(cluster.evidence[0])
+    first = cluster.evidence[0]
     place = cluster.places.most_common(1)[0][0] if cluster.places else None
     participants = [p for p, _ in cluster.participants.most_common() if p != place]
     return {
-        "id": stable_id("evt", cluster.type, cluster.date, first["article"], first["line"]),
+        "id": stable_id("evt", cluster.type, cluster.date, first.article, first.line),
         "date": cluster.date,
         "date_end": cluster.date_end,
         "type": cluster.type,
         "summary": cluster.summary,
         "participants": participants,
         "place": place,
-        "evidence": [_evidence_row(e) for e in cluster.evidence],
+        "evidence": cluster.evidence,
     }

@@ -62,7 +62,8 @@ def shard_events(rows: list[dict[str, Any]], person_ids: set[str]) -> list[dict[
 
 
 Unit = tuple[int, list[Any], set[tuple[str, str, int]]]  # (shard, mention rows, lines several speakers tell)
-# reads a shard's rows (again), those whose participants as stored (JSON) pass the test when one is given
+# reads a shard's rows (again), those whose participants as stored (JSON) pass the test when one is given,
+# a date's rows together (as the store reads them: a date at a time)
 Reader = Callable[[Callable[[str], bool] | None], Iterable[Any]]
 UNIT_ROWS = 40_000  # rows of speech held at once (about the largest other unit at 100,000 articles)
 
@@ -88,15 +89,19 @@ def split(number: int, kind: str, read: Reader, person_ids: set[str]) -> Iterato
         yield number, list(read(None)), set()
         return
     counts: Counter[str | None] = Counter()
-    first_teller: dict[tuple[str, str, int], str | None] = {}  # a speaker each, not a set: little memory
+    # the first speaker of each (article, line) of the date being read: rows come a date at a time
+    first_teller: dict[tuple[str, int], str | None] = {}
+    date = None
     shared: set[tuple[str, str, int]] = set()
     held: dict[str | None, list[Any]] | None = defaultdict(list)  # all rows, while they are few
     for total, row in enumerate(read(None), 1):
         speaker = speaker_of(row["participants"], person_ids)
         counts[speaker] += 1
-        where = (row["date"], row["article"], row["line"])
-        if first_teller.setdefault(where, speaker) != speaker:
-            shared.add(where)
+        if row["date"] != date:
+            first_teller.clear()
+            date = row["date"]
+        if first_teller.setdefault((row["article"], row["line"]), speaker) != speaker:
+            shared.add((date, row["article"], row["line"]))
         if held is not None:
             held[speaker].append(row)
             if total > UNIT_ROWS:
