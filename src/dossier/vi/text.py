@@ -135,10 +135,13 @@ def fold(text: str) -> str:
 
 class _WordKeys(dict[str, str]):
     """The match key of each space-separated piece of text, made on first sight (news text has a few
-    thousand distinct words). Cleared when it grows large."""
+    thousand distinct words). Cleared when it grows large: pieces carry punctuation, numbers and dates,
+    so their count keeps growing with a corpus (44,000 after 6,000 generated articles). Kept to 16,384
+    rather than 65,536 (with the boundary cache of ``dossier.ner.features``): 15 MB less peak memory
+    over those 6,000 articles, for the same CPU time."""
 
     def __missing__(self, piece: str) -> str:
-        if len(self) >= 1 << 16:
+        if len(self) >= 1 << 14:
             self.clear()
         value = self[piece] = fold_tone_placement(nfc(piece)).lower()
         return value
