@@ -440,25 +440,14 @@ def canonical_claim_mentions(store: Store, keys: list[str] | None = None) -> lis
     return out
 
 
+# the fields of a piece of evidence that fill ``_COPY_CLAIM_TEXT`` after the claim's id
+_NAMED_MENTION = ("article", "line", "stance", "article", "sentence", "line", "stance", "proposition", "key")
 _COPY_CLAIM_TEXT = (
     "INSERT INTO claim_evidence (claim_id, article_id, line, stance, text) SELECT ?, ?, ?, ?,"
     " (SELECT m.text FROM claim_mentions m WHERE m.article_id = ? AND m.sentence = ? AND m.line = ?"
     # COALESCE: found by its article (a few rows), never by its key (a key can have thousands)
     " AND m.stance = ? AND m.proposition = ? AND COALESCE(m.key, '') = ? ORDER BY m.text LIMIT 1)"
 )
-
-
-def _named_mention(ev: dict[str, Any]) -> tuple[Any, ...]:
-    """The parameters of ``_COPY_CLAIM_TEXT`` but the claim's id."""
-    return (
-        ev["article"],
-        ev["line"],
-        ev["stance"],
-        ev["article"],
-        ev["sentence"],
-        ev["line"],
-        ev["stance"],
-    ) + (ev["proposition"], ev["key"])
 
 
 def write_claims(store: Store, claims: Iterable[dict[str, Any]]) -> int:
@@ -485,7 +474,8 @@ def write_claims(store: Store, claims: Iterable[dict[str, Any]]) -> int:
             # consecutive evidence of one kind goes in one statement, so that it keeps its order
             for textless, run in itertools.groupby(evidence, key=lambda ev: ev.get("text") is None):
                 if textless:
-                    c.executemany(_COPY_CLAIM_TEXT, [(k["id"], *_named_mention(ev)) for ev in run])
+                    rows = [(k["id"], *map(ev.__getitem__, _NAMED_MENTION)) for ev in run]
+                    c.executemany(_COPY_CLAIM_TEXT, rows)
                 else:
                     c.executemany(
                         "INSERT INTO claim_evidence (claim_id, article_id, line, stance, text)"
