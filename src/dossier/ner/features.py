@@ -24,8 +24,8 @@ _OFFSETS = (-2, -1, 1, 2)
 Feature = str | bytes  # a feature string (bytes when built for a model: see _Keep)
 _LISTS = ("title", "hon", "place", "loc")
 _MAX_WORDS = 1 << 16  # distinct words kept before the word cache starts over (bounds its memory)
-# word pairs whose boundary features are kept: pairs keep coming long after words stop (44,000 after
-# 6,000 generated articles); filling 16,384 again costs no more than keeping 65,536 (see vi.text)
+# word pairs whose boundary features are kept: pairs keep coming long after new words stop; filling
+# 16,384 again costs no more than keeping 65,536 (measured with the match keys: see vi.text._WordKeys)
 _MAX_BOUNDARIES = 1 << 14
 
 
