@@ -223,29 +223,19 @@ def _add_evidence(store: Store, rows: list[tuple[str, str, int, str | None, int 
     """Insert evidence rows (event, article, line, text, sentence) in order; a row without text takes
     the text of its article's event mention in that sentence."""
     c = store.conn
-    run: list[tuple[Any, ...]] = []
-    textless = None
-    for event_id, article, line, text, sentence in rows:
-        # consecutive rows of one kind go in one statement, so that the rows keep their order
-        kind = text is None
-        if run and kind != textless:
-            _insert_evidence(c, textless, run)
-            run = []
-        textless = kind
-        run.append((event_id, article, line, article, sentence) if kind else (event_id, article, line, text))
-    if run:
-        _insert_evidence(c, textless, run)
-
-
-def _insert_evidence(c: Any, textless: bool | None, rows: list[tuple[Any, ...]]) -> None:
-    if textless:
-        c.executemany(
-            "INSERT INTO event_evidence (event_id, article_id, line, text) SELECT ?, ?, ?, m.text"
-            " FROM event_mentions m WHERE m.article_id = ? AND m.sentence = ? LIMIT 1",
-            rows,
-        )
-    else:
-        c.executemany("INSERT INTO event_evidence (event_id, article_id, line, text) VALUES (?,?,?,?)", rows)
+    # consecutive rows of one kind go in one statement, so that the rows keep their order
+    for textless, run in itertools.groupby(rows, key=lambda row: row[3] is None):
+        if textless:
+            c.executemany(
+                "INSERT INTO event_evidence (event_id, article_id, line, text) SELECT ?, ?, ?, m.text"
+                " FROM event_mentions m WHERE m.article_id = ? AND m.sentence = ? LIMIT 1",
+                [(event, article, line, article, sentence) for event, article, line, _, sentence in run],
+            )
+        else:
+            c.executemany(
+                "INSERT INTO event_evidence (event_id, article_id, line, text) VALUES (?,?,?,?)",
+                [(event, article, line, text) for event, article, line, text, _ in run],
+            )
 
 
 # -- duplicates: LSH bands and confirmed pairs ----------------------------------------------------------
