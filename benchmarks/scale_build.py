@@ -10,8 +10,10 @@ core, timing every stage, and reports its peak RSS, the store's size, and the la
 child process then writes the store's JSON export, timed, with its own peak RSS. Anchors, on articles of the
 same corpus, in the same run: trafilatura on each article rendered as an HTML page, underthesea's
 word segmentation and NER (the ``[bench]`` extra), and dateparser's ``search_dates`` over the text;
-underthesea's word segmentation is timed again right after each build, the figure the build is
-compared with (on a shared machine the speed drifts between runs minutes apart).
+underthesea's word segmentation, the figure the build is compared with, is also timed just before
+and right after each build, and during it: every ``--anchor-every`` seconds the build waits while
+another process times it (the waits are not in the build's time). On a shared machine the speed
+drifts within minutes; those samples see the machine as the build sees it.
 With ``--ray`` one N (``--ray-size``; the largest up to 10,000 by default) is also built with
 ``--engine ray`` on 1 and 2 workers and its JSON export compared with the local build's.
 
@@ -83,21 +85,54 @@ def _timed(fn: Callable[..., Any], name: str, cpu: dict[str, float]) -> Callable
     return run
 
 
-def child_build(corpus: Path, db: Path, engine: str, workers: int, queries: int) -> dict[str, Any]:
-    """Build ``corpus`` into ``db`` and measure; what the parent reads as JSON."""
+class AnchorSamples:
+    """underthesea's word segmentation timed during a build, in another process while the build waits
+    (between two sources, or before a corpus stage), once ``every`` seconds of the build have passed
+    since the last sample."""
+
+    def __init__(self, corpus: Path, sample: int, every: float) -> None:
+        self.corpus, self.sample, self.every = corpus, sample, every
+        self.rates: list[float] = []
+        self.waited = 0.0  # seconds the build waited: taken out of its wall time
+        self._due = time.perf_counter() + every
+
+    def between(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        """``fn``, first taking a sample when one is due."""
+
+        def run(*args: Any, **kwargs: Any) -> Any:
+            if self.every > 0 and time.perf_counter() >= self._due:
+                t0 = time.perf_counter()
+                rate = run_child("_segmenter", str(self.corpus), str(self.sample))
+                self.rates.append(rate["underthesea_word_tokenize"])
+                self.waited += time.perf_counter() - t0
+                self._due = time.perf_counter() + self.every
+            return fn(*args, **kwargs)
+
+        return run
+
+
+def child_build(
+    corpus: Path, db: Path, engine: str, workers: int, queries: int, anchor_every: float = 0, sample: int = 50
+) -> dict[str, Any]:
+    """Build ``corpus`` into ``db`` and measure; what the parent reads as JSON. ``anchor_every`` > 0:
+    underthesea is sampled during the build (:class:`AnchorSamples`, ``sample`` articles each time)."""
     from dossier import pipeline
     from dossier.engine import make_engine
     from dossier.stages import decode, entities, extract
     from dossier.store.sqlite import Store
 
     cpu: dict[str, float] = defaultdict(float)
+    samples = AnchorSamples(corpus, sample, anchor_every if engine == "local" else 0)
     if engine == "local":  # stage timings are only seen in this process
         decode.decode = _timed(decode.decode, "decode", cpu)  # type: ignore[assignment]
         extract.extract = _timed(extract.extract, "extract", cpu)  # type: ignore[assignment]
         for stages, kind in ((pipeline.ARTICLE_STAGES, "article"), (pipeline.CORPUS_STAGES, "corpus")):
             for i, st in enumerate(stages):
-                stages[i] = pipeline.Stage(st.name, st.what, _timed(st.run, f"{kind}:{st.name}", cpu))
-        Store.save = _timed(Store.save, "store.save", cpu)  # type: ignore[method-assign]
+                run = _timed(st.run, f"{kind}:{st.name}", cpu)
+                if kind == "corpus":
+                    run = samples.between(run)
+                stages[i] = pipeline.Stage(st.name, st.what, run)
+        Store.save = samples.between(_timed(Store.save, "store.save", cpu))  # type: ignore[method-assign]
         # saves are committed in batches: the last commit happens when the build's batch ends
         Store.flush = _timed(Store.flush, "store.save", cpu)  # type: ignore[method-assign]
     ctx = pipeline.Context(engine=make_engine(engine, workers=workers))
@@ -106,7 +141,7 @@ def child_build(corpus: Path, db: Path, engine: str, workers: int, queries: int)
     store = Store(db)
     t0, c0 = time.perf_counter(), time.process_time()
     report = pipeline.build([str(corpus)], store, ctx=ctx)
-    wall, proc_cpu = time.perf_counter() - t0, time.process_time() - c0
+    wall, proc_cpu = time.perf_counter() - t0 - samples.waited, time.process_time() - c0
     rss_build = rss_mb()  # the build's own peak, before the queries below read whole tables
     ctx.engine.close()
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -122,6 +157,8 @@ def child_build(corpus: Path, db: Path, engine: str, workers: int, queries: int)
         "store_bytes": size,
         "counts": store.counts(),
     }
+    if samples.rates:
+        out["underthesea_during"] = samples.rates
     if queries:
         out.update(query_latency(store, queries))
     out["rss_peak_mb"] = rss_mb()
@@ -268,10 +305,18 @@ def fresh_db(name: str) -> Path:
 
 
 def segmenter_rate(result: dict[str, Any]) -> float:
-    """underthesea's rate for a build: the mean of its measures just before and just after it (the
-    machine's speed drifts during a long build; a run without the first has only the second)."""
+    """underthesea's rate for a build: the mean of its measures just before, during and just after it
+    (the machine's speed drifts during a long build; a run without the first has only the others)."""
     after = result["underthesea_word_tokenize"]
-    return (result.get("underthesea_before", after) + after) / 2
+    before, during = result.get("underthesea_before", after), result.get("underthesea_during", [])
+    return statistics.mean([before, *during, after])
+
+
+def _during(result: dict[str, Any]) -> str:
+    rates = result.get("underthesea_during", [])
+    if not rates:
+        return "none"
+    return f"{statistics.mean(rates):.1f} ({len(rates)}, {min(rates):.1f}–{max(rates):.1f})"
 
 
 def table(results: dict[int, dict[str, Any]], anchors: dict[str, Any], ray: dict[str, Any] | None) -> str:
@@ -286,11 +331,15 @@ def table(results: dict[int, dict[str, Any]], anchors: dict[str, Any], ray: dict
     row("whole build, articles per CPU second", lambda r: f"{r['articles'] / r['cpu']:.1f}")
     if all("underthesea_word_tokenize" in r for r in results.values()):
         row(
-            "underthesea.word_tokenize alone, articles per CPU second (just before / just after the build)",
-            lambda r: f"{r.get('underthesea_before', math.nan):.1f} / {r['underthesea_word_tokenize']:.1f}",
+            "underthesea.word_tokenize alone, articles per CPU second (just before / during: mean of n,"
+            " lowest–highest / just after the build)",
+            lambda r: (
+                f"{r.get('underthesea_before', math.nan):.1f} / {_during(r)}"
+                f" / {r['underthesea_word_tokenize']:.1f}"
+            ),
         )
         row(
-            "whole build ÷ underthesea.word_tokenize alone (the mean of before and after)",
+            "whole build ÷ underthesea.word_tokenize alone (the mean of its measures before, during, after)",
             lambda r: f"{r['articles'] / r['cpu'] / segmenter_rate(r):.2f}×",
         )
     stage_names = sorted({s for r in results.values() for s in r["stages"]}, key=_stage_order)
@@ -356,6 +405,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--anchor-sample", type=int, default=200)
+    parser.add_argument(
+        "--anchor-every",
+        type=float,
+        default=60,
+        metavar="S",
+        help="time underthesea on 50 articles every S seconds of each build, the build waiting (0: never)",
+    )
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--ray", action="store_true", help="also build one N on Ray, 1 and 2 workers")
     parser.add_argument(
@@ -392,7 +448,8 @@ def main(argv: list[str] | None = None) -> int:
         db = fresh_db(f"scale-{n}.sqlite")
         before = run_child("_segmenter", str(corpus), str(args.anchor_sample)) if _has_underthesea() else {}
         print(f"N={n}: building {corpus} …", flush=True)
-        results[n] = run_child("_build", str(corpus), str(db), "local", "1", str(args.queries))
+        every = str(args.anchor_every if _has_underthesea() else 0)
+        results[n] = run_child("_build", str(corpus), str(db), "local", "1", str(args.queries), every)
         if before:
             results[n]["underthesea_before"] = before["underthesea_word_tokenize"]
         truth = json.loads((corpus / "truth.json").read_text(encoding="utf-8"))
@@ -499,7 +556,8 @@ def _export(db: Path) -> Any:
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "_build":
         corpus, db, engine, workers, queries = sys.argv[2:7]
-        print(json.dumps(child_build(Path(corpus), Path(db), engine, int(workers), int(queries))))
+        every = float(sys.argv[7]) if len(sys.argv) > 7 else 0
+        print(json.dumps(child_build(Path(corpus), Path(db), engine, int(workers), int(queries), every)))
     elif len(sys.argv) > 1 and sys.argv[1] == "_export":
         print(json.dumps(child_export(Path(sys.argv[2]), Path(sys.argv[3]))))
     elif len(sys.argv) > 1 and sys.argv[1] == "_segmenter":

@@ -82,3 +82,22 @@ def test_writing_over_a_stored_source_makes_the_indexes_again_first(store: Store
     assert [s["status"] for s in versions] == ["superseded", "ok"]
     stale = before - {a["id"] for a in store.articles() if a["source_uri"].endswith("zz_changed.txt")}
     assert all(store.article(a) is None for a in stale)
+
+
+def test_the_indexes_are_made_with_a_small_cache_and_the_cache_is_given_back(
+    store: Store, tmp_path: Path
+) -> None:
+    build([str(_copy(tmp_path, ["000_b7a7014f5b1b76c4.txt"]))], store)
+    bulk_indexes.defer(store)
+    sizes: list[int] = []
+    if store.dialect == "sqlite":
+        cache = lambda: store.conn.execute("PRAGMA cache_size").fetchone()[0]  # noqa: E731
+        before = cache()
+        with store.conn.small_cache():
+            sizes.append(cache())
+        assert sizes[0] > before  # fewer KiB (negative: KiB)
+        assert cache() == before
+    bulk_indexes.restore(store)
+    assert _indexes(store) == set(bulk_indexes.DEFERRED)
+    if store.dialect == "sqlite":
+        assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == before

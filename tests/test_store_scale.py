@@ -18,7 +18,7 @@ from dossier.errors import DossierError
 from dossier.exports.json_export import build_export, dumps, write_json
 from dossier.models import Source
 from dossier.pipeline import PIPELINE_VERSION, build, process
-from dossier.stages import claims, dedup, event_shards
+from dossier.stages import claims, dedup, event_merge, event_shards
 from dossier.stages.event_merge import date_order, order_key
 from dossier.store import corpus_io, search_index
 from dossier.store.schema import MIGRATIONS, ddl_for
@@ -368,6 +368,37 @@ def test_a_shards_mentions_are_read_a_date_at_a_time_in_merging_order(corpus_sto
             (kind, *dates),
         ).fetchone()[0]
         assert read[number] == stored
+
+
+def test_a_streamed_shard_merges_as_it_is_read_into_the_events_of_a_held_one(corpus_store: Store) -> None:
+    persons = corpus_io.person_ids(corpus_store)
+    shards = event_shards.plan(corpus_io.event_dates(corpus_store))
+
+    def events(stream: bool) -> list[dict[str, Any]]:
+        units = event_shards.units(corpus_store, shards, persons, stream=stream)
+        return [
+            e
+            for batch in event_shards.numbered(event_shards.unit_events(u, persons) for u in units)
+            for e in batch
+        ]
+
+    streamed = event_shards.units(corpus_store, shards, persons, stream=True)
+    kinds = {
+        type(rows).__name__ for number, rows, _ in streamed if shards[number][0] not in event_merge.SPEECH
+    }
+    assert kinds == {"generator"}  # rows read while merging, never held as a list
+    held = events(False)
+    assert held and events(True) == held
+
+
+def test_mentions_out_of_merging_order_are_refused_not_merged_wrongly() -> None:
+    rows = [
+        {"article": "a", "line": 1, "type": "visit", "date": "2023", "participants": ["s-russia"]},
+        {"article": "b", "line": 2, "type": "visit", "date": "2023-06-19", "participants": ["s-russia"]},
+    ]
+    with pytest.raises(ValueError, match="out of merging order"):
+        list(event_merge.in_merging_order(rows))
+    assert [m["date"] for m in event_merge.in_merging_order(rows[::-1])] == ["2023-06-19", "2023"]
 
 
 def test_emptying_a_table_a_slice_at_a_time_deletes_every_row(

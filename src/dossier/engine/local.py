@@ -11,6 +11,9 @@ class Engine:
 
     name = "local"
     workers = 1
+    # whether the calls run in this process, as the items are made: an item may then be an iterator
+    # read while its call runs (rows streamed from the store) rather than data sent to a worker
+    in_process = True
 
     def map(self, fn: Callable[..., Any], items: Iterable[Any], *shared: Any) -> Iterator[Any]:
         """``fn(item, *shared)`` for each item, in the order of the items. ``shared`` arguments are the

@@ -22,6 +22,7 @@ def _call(fn: Callable[..., Any], item: Any, *shared: Any) -> Any:
 
 class RayEngine(Engine):
     name = "ray"
+    in_process = False
 
     def __init__(self, address: str | None = None, workers: int | None = None) -> None:
         try:

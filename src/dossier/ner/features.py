@@ -222,9 +222,13 @@ class Featurizer:
         low = tokens[p].exact
         for name in _LISTS:
             sizes = self.index.sizes[name].get(low)
+            # an entry of one word ending at token p is that word: sizes with a 1 need no look back
             if sizes and any(
-                k <= p + 1 - lo
-                and tuple(t.exact for t in tokens[p + 1 - k : p + 1]) in self.index.entries[name]
+                k == 1
+                or (
+                    k <= p + 1 - lo
+                    and tuple(t.exact for t in tokens[p + 1 - k : p + 1]) in self.index.entries[name]
+                )
                 for k in sizes
             ):
                 out.extend(self._after[name])

@@ -14,7 +14,7 @@ type's events are in memory.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from dossier.store import corpus_io, event_links
@@ -26,7 +26,7 @@ MIN_SHARED = 2
 
 
 def links(
-    undated: list[dict[str, Any]],
+    undated: Iterable[dict[str, Any]],
     events: list[dict[str, Any]],
     person_ids: set[str],
     cited: Callable[[str, tuple[str, int]], bool] | None = None,

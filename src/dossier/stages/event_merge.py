@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Set
+from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import groupby
 from typing import Any
 
 from dossier.models import stable_id
@@ -349,12 +350,25 @@ def merge(mentions: list[dict[str, Any]], person_ids: set[str]) -> list[dict[str
     return merger.events()
 
 
-def merge_shard(mentions: list[dict[str, Any]], person_ids: set[str]) -> Merger:
-    """One shard's mentions (one type, dates within one year) merged on their own: what a worker runs."""
+def merge_shard(mentions: Iterable[dict[str, Any]], person_ids: set[str], by_date: bool = False) -> Merger:
+    """One shard's mentions (one type, dates within one year) merged on their own: what a worker runs.
+    ``by_date``: they come a date at a time, dates in merging order (as the store reads a shard), and
+    are merged as they come (:func:`in_merging_order`), never all held."""
     merger = Merger(person_ids)
-    for mention in readable(mentions):
+    for mention in in_merging_order(mentions) if by_date else readable(mentions):
         merger.add(mention)
     return merger
+
+
+def in_merging_order(mentions: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """:func:`readable` of mentions that come a date at a time, dates in :func:`date_order`: the same
+    mentions in the same order, holding only the rows of dates that tie on ``date_order`` at once."""
+    last: tuple[Any, ...] = ()
+    for key, run in groupby(mentions, key=lambda m: date_order(m["date"]) if m.get("date") else ()):
+        if key and key < last:
+            raise ValueError(f"event mentions out of merging order: {key} after {last}")
+        last = key or last
+        yield from readable(run)
 
 
 def _evidence(mention: dict[str, Any]) -> Evidence:

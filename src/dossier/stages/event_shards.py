@@ -61,32 +61,35 @@ def shard_events(rows: list[dict[str, Any]], person_ids: set[str]) -> list[dict[
     return merge_shard(rows, person_ids).events()
 
 
-Unit = tuple[int, list[Any], set[tuple[str, str, int]]]  # (shard, mention rows, lines several speakers tell)
+# (shard, mention rows, lines several speakers tell)
+Unit = tuple[int, Iterable[Any], set[tuple[str, str, int]]]
 # reads a shard's rows (again), those whose participants as stored (JSON) pass the test when one is given,
 # a date's rows together (as the store reads them: a date at a time)
 Reader = Callable[[Callable[[str], bool] | None], Iterable[Any]]
 UNIT_ROWS = 40_000  # rows of speech held at once (about the largest other unit at 100,000 articles)
 
 
-def units(store: Any, shards: list[Shard], person_ids: set[str]) -> Iterator[Unit]:
+def units(store: Any, shards: list[Shard], person_ids: set[str], stream: bool = False) -> Iterator[Unit]:
     """The units of merging work, one shard's at a time: a shard of statements, accusations or denials
     split by speaker (a mention only joins a cluster of its own speaker, so each speaker's mentions
     merge on their own, in a fraction of the memory), any other shard whole. A unit names the
     (date, article, line) that mentions of several speakers tell: events first told there are
-    numbered across the shard's units (:func:`numbered`)."""
+    numbered across the shard's units (:func:`numbered`). ``stream``: a unit of a whole shard gives its
+    rows as they are read (for an engine that runs the units in this process, as it reads them)."""
     from dossier.store.corpus_io import iter_event_mentions
 
     for number, (kind, dates) in enumerate(shards):
         in_order = sorted(dates, key=date_order)  # rows come in merging order, a date at a time
-        yield from split(number, kind, partial(iter_event_mentions, store, kind, in_order), person_ids)
+        read = partial(iter_event_mentions, store, kind, in_order)
+        yield from split(number, kind, read, person_ids, stream)
 
 
-def split(number: int, kind: str, read: Reader, person_ids: set[str]) -> Iterator[Unit]:
+def split(number: int, kind: str, read: Reader, person_ids: set[str], stream: bool = False) -> Iterator[Unit]:
     """The units of one shard (see :func:`units`), its rows read through ``read``. A large shard of
     speech is read once to count each speaker's rows, then once per group of speakers holding up to
     :data:`UNIT_ROWS` rows: only that group's rows are in memory at a time."""
     if kind not in SPEECH:
-        yield number, list(read(None)), set()
+        yield number, read(None) if stream else list(read(None)), set()
         return
     counts: Counter[str | None] = Counter()
     # the first speaker of each (article, line) of the date being read: rows come a date at a time
@@ -148,7 +151,7 @@ def unit_events(unit: Unit, person_ids: set[str]) -> tuple[int, list[dict[str, A
     """The events of one unit (the unit of work a worker runs); those first told on a line several
     speakers tell keep their ids unnumbered (:func:`numbered` numbers them)."""
     number, rows, shared = unit
-    return number, merge_shard(rows, person_ids).events(held=shared)
+    return number, merge_shard(rows, person_ids, by_date=True).events(held=shared)
 
 
 def numbered(results: Iterable[tuple[int, list[dict[str, Any]]]]) -> Iterator[list[dict[str, Any]]]:

@@ -55,7 +55,7 @@ def run_corpus(store: Store, ctx: Context) -> None:
     if persons is None:
         persons = corpus_io.person_ids(store)
     shards = event_shards.plan(corpus_io.event_dates(store))
-    units = event_shards.units(store, shards, persons)
+    units = event_shards.units(store, shards, persons, stream=ctx.engine.in_process)
     corpus_io.write_events(
         store, event_shards.numbered(ctx.engine.map(event_shards.unit_events, units, persons))
     )

@@ -7,6 +7,7 @@ The store writes portable SQL with ``?`` placeholders; the PostgreSQL backend tu
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -99,6 +100,11 @@ class Backend:
     def commit(self) -> None:
         self.execute("COMMIT")
 
+    @contextlib.contextmanager
+    def small_cache(self) -> Iterator[None]:
+        """Statements that read and write in one pass (creating an index) run with little cache."""
+        yield
+
     def rollback(self) -> None:
         self.execute("ROLLBACK")
 
@@ -107,6 +113,9 @@ class Backend:
 
 
 CACHE_KIB = 16 * 1024  # SQLite's page cache per connection
+# SQLite sorts for CREATE INDEX in memory up to the cache size, beside the cache: making the set-aside
+# indexes of 10,000 articles again peaked 17 MB higher at 16 MB than at 2 MB, and took more CPU
+SMALL_CACHE_KIB = 2 * 1024
 
 
 class SqliteBackend(Backend):
@@ -134,6 +143,14 @@ class SqliteBackend(Backend):
     def begin(self) -> None:
         # IMMEDIATE takes the write lock at once, so two writers serialise instead of deadlocking
         self.raw.execute("BEGIN IMMEDIATE")
+
+    @contextlib.contextmanager
+    def small_cache(self) -> Iterator[None]:
+        self.raw.execute(f"PRAGMA cache_size=-{SMALL_CACHE_KIB}")  # frees the pages beyond it
+        try:
+            yield
+        finally:
+            self.raw.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
 
     def close(self) -> None:
         self.raw.close()

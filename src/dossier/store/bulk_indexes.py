@@ -75,7 +75,7 @@ def restore(store: Store) -> None:
     saved = store.build_state(STATE)
     if saved is None:
         return
-    with corpus_io.transaction(store):
+    with corpus_io.transaction(store), store.conn.small_cache():
         waiting: dict[str, str] = json.loads(saved)
         present = definitions(store, list(waiting))
         for name, sql in waiting.items():
