@@ -89,15 +89,14 @@ def test_the_indexes_are_made_with_a_small_cache_and_the_cache_is_given_back(
 ) -> None:
     build([str(_copy(tmp_path, ["000_b7a7014f5b1b76c4.txt"]))], store)
     bulk_indexes.defer(store)
-    sizes: list[int] = []
-    if store.dialect == "sqlite":
-        cache = lambda: store.conn.execute("PRAGMA cache_size").fetchone()[0]  # noqa: E731
-        before = cache()
-        with store.conn.small_cache():
-            sizes.append(cache())
-        assert sizes[0] > before  # fewer KiB (negative: KiB)
-        assert cache() == before
+
+    def cache() -> int:
+        return store.conn.execute("PRAGMA cache_size").fetchone()[0] if store.dialect == "sqlite" else 0
+
+    before = cache()
+    with store.conn.small_cache():
+        if store.dialect == "sqlite":
+            assert cache() > before  # negative: KiB, fewer of them
     bulk_indexes.restore(store)
     assert _indexes(store) == set(bulk_indexes.DEFERRED)
-    if store.dialect == "sqlite":
-        assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == before
+    assert cache() == before
