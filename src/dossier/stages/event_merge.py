@@ -344,10 +344,7 @@ def merge(mentions: list[dict[str, Any]], person_ids: set[str]) -> list[dict[str
     """Timeline events (shaped for ``Store.replace_events``) from event mention rows: ``article``,
     ``line``, ``type``, ``date``, ``date_end``, ``participants``, ``place``, ``summary``, ``text``.
     Rows without a readable date are left out."""
-    merger = Merger(person_ids)
-    for mention in readable(mentions):
-        merger.add(mention)
-    return merger.events()
+    return merge_shard(mentions, person_ids).events()
 
 
 def merge_shard(mentions: Iterable[dict[str, Any]], person_ids: set[str], by_date: bool = False) -> Merger:
