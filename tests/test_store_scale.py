@@ -123,6 +123,28 @@ def test_a_store_written_before_the_lean_schema_keeps_its_data(tmp_path: Path) -
         assert store.build_state("finalize_pending") == "1"  # the next build recomputes the rest
 
 
+@pytest.mark.sqlite_only(reason="builds a SQLite file with the migrations before 0010 by hand")
+def test_a_store_indexed_with_prefix_indexes_is_indexed_again_without(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with Store(path) as store:
+        store.save(_processed(CAPTURE, "mem/a.txt"), PIPELINE_VERSION)
+        assert search(store, "Puti*").total == 1
+    conn = sqlite3.connect(path, isolation_level=None)
+    # as the search tables were before migration 0010: word prefixes of two and three letters indexed
+    conn.execute("DELETE FROM _migrations WHERE name = '0010_search_without_prefix_indexes'")
+    conn.execute("DROP TABLE search_articles")
+    conn.execute(
+        "CREATE VIRTUAL TABLE search_articles USING fts5(title, body, title_exact, body_exact, meta,"
+        " tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3', content = '')"
+    )
+    conn.close()
+    with Store(path) as store:
+        ddl = store.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'search_articles'").fetchone()[0]
+        assert "prefix" not in ddl
+        assert store.conn.execute("SELECT COUNT(*) FROM search_map").fetchone()[0] == 0
+        assert search(store, "Puti*").total == 1 and search(store, "putin").total == 1
+
+
 # -- the JSON export ------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def corpus_store(tmp_path_factory: pytest.TempPathFactory, db_url: Any) -> Any:

@@ -36,6 +36,7 @@ DEFERRED = (
     "claim_mentions_key",
     "articles_published",
     "articles_outlet",
+    "articles_canonical",
 )
 STATE = "deferred_indexes"  # build_state key: {index name: its CREATE INDEX statement}
 
