@@ -9,7 +9,7 @@ import pytest
 from conftest import seed, split_file
 from dossier.kb.loader import load_kb
 from dossier.ner.context import initial_tokens
-from dossier.ner.crf import CrfModel, chunks, model_path
+from dossier.ner.crf import CrfModel, chunks, model_path, windows
 from dossier.ner.features import Featurizer, sentence_features
 from dossier.ner.lexicon import lexicon
 from dossier.ner.recogniser import Recogniser, load_recogniser
@@ -74,6 +74,27 @@ def test_skipping_sentences_changes_no_mention(rec, prefix):
     assert texts
     for text in texts:
         assert rec.recognise(text) == slow.recognise(text)
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002"])
+def test_tagging_windows_find_what_whole_sentences_find(rec, prefix):
+    whole = CrfModel(model_path(), lexicon())
+    whole.windows = False
+    slow = Recogniser(rec.kb, rec.linker, rec.lexicon, whole)
+    texts = [a.text for a in split_file(seed(prefix))]
+    assert texts
+    for text in texts:
+        fast, full = rec.recognise(text), slow.recognise(text)
+        assert [f._replace(confidence=0) for f in fast] == [f._replace(confidence=0) for f in full]
+        # a window's labels are weighed over the window, not the sentence: the same to a hundredth
+        assert all(abs(a.confidence - b.confidence) <= 0.01 for a, b in zip(fast, full, strict=True))
+
+
+def test_tagging_windows_cover_every_free_capital_and_join_where_they_touch():
+    assert windows([10], 0, 40) == [(5, 21)]
+    assert windows([2, 14, 40], 0, 60) == [(0, 25), (35, 51)]
+    assert windows([2, 14, 30], 0, 33) == [(0, 33)]
+    assert windows([], 0, 10) == []
 
 
 def test_the_kb_is_parsed_once_per_version_of_a_file(tmp_path):

@@ -48,6 +48,29 @@ def chunks(tokens: Tokens, initial: set[int]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
 
 
+# Words tagged before a free capital and after it (see windows). With 3 and 6, a few long names came
+# out of the model cut short (kept at the shape rules' length and confidence instead); with 5 and 10,
+# the 34,454 mentions of the 421 articles of the example corpus and scale-400-7 are the same as with
+# whole sentences, 3 confidences differ (by 0.007 at most), and the entities stage is ~14% cheaper.
+_BEFORE, _AFTER = 5, 10
+
+
+def windows(capitals: list[int], first: int, last: int) -> list[tuple[int, int]]:
+    """The stretches of the sentence ``[first, last)`` to tag: from ``_BEFORE`` words before each of its
+    ``capitals`` (sorted) to ``_AFTER`` words after it, joined where they touch. A name the model may
+    add starts with a capital outside the KB's names; the words far from every such capital are
+    outside any name. Each word's features still read the words around it: only the chain of labels
+    (and the probabilities weighed over it) stops at a window's ends, words away from the capitals."""
+    out: list[tuple[int, int]] = []
+    for k in capitals:
+        a, b = max(first, k - _BEFORE), min(last, k + _AFTER + 1)
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
 def spans(labels: list[str]) -> list[tuple[int, int, str]]:
     """(first, last, label) of every B-/I- run; an I- without a B- starts a span."""
     out: list[tuple[int, int, str]] = []
@@ -83,6 +106,8 @@ class CrfModel:
         # False: also tag the sentences whose names the recogniser would drop (the same answers,
         # slower; for checking that skipping them changes nothing)
         self.skip_dropped = True
+        # False: tag whole sentences, not only the stretches around their free capitals (windows)
+        self.windows = True
 
     def tag(self, text: str, tokens: Tokens, initial: set[int]) -> list[str]:
         """The BIO label of every token."""
@@ -95,7 +120,8 @@ class CrfModel:
         """Typed names whose tokens the KB's names do not cover, with the model's confidence (the
         mean marginal probability of the span's labels). Only sentences with a capitalised word
         outside the KB's names are tagged: a name the model may add starts with a capital; and only
-        those where such a word could start a name the recogniser keeps (:func:`_may_be_kept`)."""
+        those where such a word could start a name the recogniser keeps (:func:`_may_be_kept`); and
+        of those, only the words around such capitals (:func:`windows`)."""
         out: list[Candidate] = []
         n = len(tokens)
         # the words a name may start with: capitalised, outside the KB's names, not a number, and
@@ -124,7 +150,7 @@ class CrfModel:
                 continue
             here = capitals[bisect_left(capitals, a) : bisect_left(capitals, b)]
             if not self.skip_dropped or any(_may_be_kept(tokens, k, b, taken, self.lexicon) for k in here):
-                todo.append((a, b))
+                todo.extend(windows(here, a, b) if self.windows and here else [(a, b)])
         # features first, then the tagger: each stays warm in the cache while it works
         features = [self.featurizer.features(tokens, initial, a, b) for a, b in todo]
         for (a, _b), feats in zip(todo, features, strict=True):
