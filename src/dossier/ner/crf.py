@@ -107,7 +107,7 @@ class CrfModel:
         # slower; for checking that skipping them changes nothing)
         self.skip_dropped = True
         # False: tag whole sentences, not only the stretches around their free capitals (windows)
-        self.windows = True
+        self.windowed = True
 
     def tag(self, text: str, tokens: Tokens, initial: set[int]) -> list[str]:
         """The BIO label of every token."""
@@ -150,7 +150,7 @@ class CrfModel:
                 continue
             here = capitals[bisect_left(capitals, a) : bisect_left(capitals, b)]
             if not self.skip_dropped or any(_may_be_kept(tokens, k, b, taken, self.lexicon) for k in here):
-                todo.extend(windows(here, a, b) if self.windows and here else [(a, b)])
+                todo.extend(windows(here, a, b) if self.windowed and here else [(a, b)])
         # features first, then the tagger: each stays warm in the cache while it works
         features = [self.featurizer.features(tokens, initial, a, b) for a, b in todo]
         for (a, _b), feats in zip(todo, features, strict=True):
