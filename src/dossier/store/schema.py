@@ -346,8 +346,8 @@ MIGRATIONS: list[tuple[str, str]] = [
         # search_articles no longer keeps an index of every word's first two and three letters: it was
         # half of what indexing an article cost (0.66 -> 0.33 CPU ms per article over 3,000 articles)
         # and more than half of the table's size (41 -> 18 MB). A prefix query (``Nga*``) reads the
-        # words that start so from the index of words instead: slower (at 100,000 articles 38 ms at the
-        # median and 156 at p95, against 10 and 26), a kind of query people type seldom. The search
+        # words that start so from the index of words instead: slower (at 100,000 articles 25-38 ms at
+        # the median and 118-156 at p95, against 10 and 26), a kind of query people type seldom. The search
         # tables are made again, empty; the first search refills them.
         """
         DROP TABLE IF EXISTS search_articles;
