@@ -2,15 +2,17 @@
 
 import gc
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from conftest import seed
-from dossier import memory
+from dossier import memory, pipeline
 from dossier.pipeline import Context, build, process_item
 from dossier.stages import entities, ingest
 from dossier.stages.markup import strip_markup
+from dossier.store.backend import SMALL_HEAP_KIB
 from dossier.store.sqlite import Store
 
 HTML_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8">
@@ -140,3 +142,24 @@ def test_after_its_first_source_the_collector_no_longer_walks_what_the_stages_lo
         assert gc.get_threshold()[0] == memory.YOUNG_THRESHOLD
     finally:
         gc.set_threshold(*threshold)
+
+
+def test_the_corpus_stages_run_in_a_small_sqlite_heap_given_back_after(
+    tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    if store.dialect != "sqlite":
+        pytest.skip("SQLite's heap limit")
+
+    def limit() -> int:
+        return store.conn.execute("PRAGMA soft_heap_limit").fetchone()[0]
+
+    seen: list[int] = []
+    first, *rest = pipeline.CORPUS_STAGES
+    watched = replace(first, run=lambda s, c: (seen.append(limit()), first.run(s, c)))
+    monkeypatch.setattr(pipeline, "CORPUS_STAGES", [watched, *rest])
+    before = limit()
+    (tmp_path / "a.html").write_text(HTML_PAGE, encoding="utf-8")
+    build([str(tmp_path / "a.html")], store)
+    assert seen == [SMALL_HEAP_KIB * 1024]
+    assert limit() == before
+    assert store.counts()["articles"] == 1

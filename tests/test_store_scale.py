@@ -438,3 +438,21 @@ def test_emptying_a_table_a_slice_at_a_time_deletes_every_row(
     finally:
         c.execute("ROLLBACK")  # the module's tests share the store: left as it was
     assert c.execute("SELECT COUNT(*) FROM event_evidence").fetchone()[0] == evidence
+
+
+def test_mentions_are_counted_with_a_small_cache_given_back_after(corpus_store: Store) -> None:
+    def cache() -> int:
+        return corpus_store.conn.execute("PRAGMA cache_size").fetchone()[0]
+
+    expected: dict[tuple[Any, ...], int] = {}
+    for m in corpus_store.mention_rows():
+        key = (m["entity"], m["type"], m["text"], m["method"], m["confidence"])
+        expected[key] = expected.get(key, 0) + 1
+    before = cache() if corpus_store.dialect == "sqlite" else 0
+    counted = {}
+    for row in corpus_io.mention_counts(corpus_store):
+        if corpus_store.dialect == "sqlite":
+            assert cache() > before  # negative: KiB, fewer of them while every mention is sorted
+        counted[(row["entity"], row["type"], row["text"], row["method"], row["confidence"])] = row["n"]
+    assert counted == expected
+    assert corpus_store.dialect != "sqlite" or cache() == before

@@ -140,10 +140,11 @@ def _failure_source(failure: ingest.Failure) -> ProcessedSource:
 
 def finalize(store: Store, ctx: Context) -> None:
     """Recompute the cross-article objects from what the store holds."""
-    for stage in CORPUS_STAGES:
-        assert stage.run is not None
-        release()  # what the last step freed goes back to the system: the peak is one step's
-        stage.run(store, ctx)
+    with store.conn.small_heap():
+        for stage in CORPUS_STAGES:
+            assert stage.run is not None
+            release()  # what the last step freed goes back to the system: the peak is one step's
+            stage.run(store, ctx)
 
 
 def build(

@@ -329,7 +329,8 @@ class PendingBands:
 
     def __init__(self) -> None:
         self.articles: list[str] = []
-        self._parts: list[tuple[np.ndarray, np.ndarray]] = []  # (hashes sorted, owner of each)
+        # (hashes sorted, owner of each: its number in ``articles``)
+        self._parts: list[tuple[np.ndarray, np.ndarray]] = []
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -343,11 +344,12 @@ class PendingBands:
             self.articles.append(art)
         if hashes:
             self._parts.append(
-                _merged([(np.asarray(hashes, dtype=np.int64), np.asarray(owners, dtype=np.int64))])
+                _merged([(np.asarray(hashes, dtype=np.int64), np.asarray(owners, dtype=np.int32))])
             )
         # a part no smaller than the one before joins it: few parts to search, however many batches
         while len(self._parts) > 1 and len(self._parts[-1][0]) >= len(self._parts[-2][0]):
-            self._parts[-2:] = [_merged(self._parts[-2:])]
+            last_two = [self._parts.pop(-2), self._parts.pop()]
+            self._parts.append(_merged(last_two))
 
     def candidates(self, bands: list[tuple[str, list[int] | None]]) -> set[tuple[str, str]]:
         """Pairs (smaller id, larger id) of articles sharing a band hash: two of ``bands``', or one of
@@ -396,16 +398,22 @@ class PendingBands:
         if not self._parts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         if len(self._parts) > 1:
-            self._parts = [_merged(self._parts)]
+            parts, self._parts = self._parts, []
+            self._parts = [_merged(parts)]
         return self._parts[0]
 
 
 def _merged(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    """(hashes, owners) parts as one, in hash order (equal hashes keep the order of the parts)."""
+    """(hashes, owners) parts as one, in hash order (equal hashes keep the order of the parts). Takes
+    the list's arrays out of it (emptied): each is freed as soon as it is copied, so that a group's
+    largest merge holds its bands about twice, not four times."""
     hashes = np.concatenate([h for h, _ in parts])
     owners = np.concatenate([o for _, o in parts])
+    parts.clear()
     order = np.argsort(hashes, kind="stable")
-    return hashes[order], owners[order]
+    hashes = hashes[order]
+    owners = owners[order]
+    return hashes, owners
 
 
 def _by_hash(bands: list[tuple[str, list[int] | None]]) -> dict[int, list[str]]:

@@ -346,14 +346,18 @@ def current_duplicates(store: Store) -> dict[str, str]:
 
 # -- entities ------------------------------------------------------------------------------------------
 def mention_counts(store: Store) -> Iterator[dict[str, Any]]:
-    """The mentions counted by (entity, type, surface text, method, confidence), by entity."""
-    rows = store.conn.execute(
-        "SELECT entity_id AS entity, type, text, method, confidence, COUNT(*) AS n FROM mentions"
-        " GROUP BY entity_id, type, text, method, confidence"
-        " ORDER BY entity_id, type, text, method, confidence"
-    )
-    for r in rows:
-        yield dict(r)
+    """The mentions counted by (entity, type, surface text, method, confidence), by entity.
+
+    Counted with a small page cache: SQLite gives a sort as much memory as the cache (every mention is
+    sorted here: 16 MB more at 10,000 articles, spilled to a temporary file beyond that)."""
+    with store.conn.small_cache():
+        rows = store.conn.execute(
+            "SELECT entity_id AS entity, type, text, method, confidence, COUNT(*) AS n FROM mentions"
+            " GROUP BY entity_id, type, text, method, confidence"
+            " ORDER BY entity_id, type, text, method, confidence"
+        )
+        for r in rows:
+            yield dict(r)
 
 
 def entity_ids(store: Store) -> set[str]:
