@@ -12,7 +12,7 @@ from dossier import memory, pipeline
 from dossier.pipeline import Context, build, process_item
 from dossier.stages import entities, ingest
 from dossier.stages.markup import strip_markup
-from dossier.store.backend import SMALL_HEAP_KIB
+from dossier.store.backend import CORPUS_CACHE_KIB, SMALL_HEAP_KIB
 from dossier.store.sqlite import Store
 
 HTML_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8">
@@ -150,16 +150,17 @@ def test_the_corpus_stages_run_in_a_small_sqlite_heap_given_back_after(
     if store.dialect != "sqlite":
         pytest.skip("SQLite's heap limit")
 
-    def limit() -> int:
-        return store.conn.execute("PRAGMA soft_heap_limit").fetchone()[0]
+    def limits() -> tuple[int, int]:
+        c = store.conn
+        return c.execute("PRAGMA soft_heap_limit").fetchone()[0], c.execute("PRAGMA cache_size").fetchone()[0]
 
-    seen: list[int] = []
+    seen: list[tuple[int, int]] = []
     first, *rest = pipeline.CORPUS_STAGES
-    watched = replace(first, run=lambda s, c: (seen.append(limit()), first.run(s, c)))
+    watched = replace(first, run=lambda s, c: (seen.append(limits()), first.run(s, c)))
     monkeypatch.setattr(pipeline, "CORPUS_STAGES", [watched, *rest])
-    before = limit()
+    before = limits()
     (tmp_path / "a.html").write_text(HTML_PAGE, encoding="utf-8")
     build([str(tmp_path / "a.html")], store)
-    assert seen == [SMALL_HEAP_KIB * 1024]
-    assert limit() == before
+    assert seen == [(SMALL_HEAP_KIB * 1024, -CORPUS_CACHE_KIB)]  # negative: KiB
+    assert limits() == before
     assert store.counts()["articles"] == 1
