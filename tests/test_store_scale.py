@@ -371,6 +371,28 @@ def test_merging_speech_a_speaker_at_a_time_gives_the_same_events(monkeypatch: p
             for e in batch
         ]
         assert sorted(split, key=lambda e: e["id"]) == sorted(whole, key=lambda e: e["id"])
+    # a speaker over UNIT_ROWS alone, merged as its rows are read
+    monkeypatch.setattr(event_shards, "UNIT_ROWS", 20)
+
+    def lazy(shard: list[dict[str, Any]]) -> event_shards.Reader:
+        return lambda keep: (r for r in shard if keep is None or keep(json.dumps(r["participants"])))
+
+    units = [
+        unit
+        for number, (kind, dates) in enumerate(shards)
+        for unit in event_shards.split(
+            number, kind, lazy([r for r in rows if r["type"] == kind and r["date"] in dates]), persons, True
+        )
+    ]
+    assert any(
+        not isinstance(unit_rows, list) for n, unit_rows, _ in units if shards[n][0] in event_merge.SPEECH
+    )
+    streamed = [
+        e
+        for batch in event_shards.numbered(event_shards.unit_events(u, persons) for u in units)
+        for e in batch
+    ]
+    assert sorted(streamed, key=lambda e: e["id"]) == sorted(whole, key=lambda e: e["id"])
 
 
 def test_a_shards_mentions_are_read_a_date_at_a_time_in_merging_order(corpus_store: Store) -> None:

@@ -90,7 +90,9 @@ def units(store: Any, shards: list[Shard], person_ids: set[str], stream: bool = 
 def split(number: int, kind: str, read: Reader, person_ids: set[str], stream: bool = False) -> Iterator[Unit]:
     """The units of one shard (see :func:`units`), its rows read through ``read``. A large shard of
     speech is read once to count each speaker's rows, then once per group of speakers holding up to
-    :data:`UNIT_ROWS` rows: only that group's rows are in memory at a time."""
+    :data:`UNIT_ROWS` rows: only that group's rows are in memory at a time. ``stream``: a group of one
+    speaker gives its rows as they are read (at 100,000 articles one speaker has 25,683 statements in a
+    year, 9 MB of rows when held)."""
     if kind not in SPEECH:
         yield number, read(None) if stream else list(read(None)), set()
         return
@@ -129,6 +131,9 @@ def split(number: int, kind: str, read: Reader, person_ids: set[str], stream: bo
         return test
 
     for group in _groups(order, counts):
+        if stream and len(group) == 1:  # a speaker alone (over UNIT_ROWS or not): merged as read
+            yield number, read(told_by(set(group))), shared
+            continue
         rows: dict[str | None, list[Any]] = defaultdict(list)
         for row in read(told_by(set(group))):
             rows[speaker_of(row["participants"], person_ids)].append(row)
