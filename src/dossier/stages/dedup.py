@@ -398,8 +398,7 @@ class PendingBands:
         if not self._parts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         if len(self._parts) > 1:
-            parts, self._parts = self._parts, []
-            self._parts = [_merged(parts)]
+            self._parts = [_merged(self._parts)]  # emptied as it is merged
         return self._parts[0]
 
 

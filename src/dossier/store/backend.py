@@ -159,26 +159,27 @@ class SqliteBackend(Backend):
 
     @contextlib.contextmanager
     def small_cache(self) -> Iterator[None]:
-        before = self.raw.execute("PRAGMA cache_size").fetchone()[0]
-        self.raw.execute(f"PRAGMA cache_size=-{SMALL_CACHE_KIB}")  # frees the pages beyond it
-        try:
+        with self._pragmas(cache_size=-SMALL_CACHE_KIB):  # frees the pages beyond it
             yield
-        finally:
-            self.raw.execute(f"PRAGMA cache_size={int(before)}")
 
     @contextlib.contextmanager
     def small_heap(self) -> Iterator[None]:
         # A sort is given as much memory as the page cache; the soft heap limit (one for the process)
         # makes every page cache reuse its pages instead of growing past it
-        limit = self.raw.execute("PRAGMA soft_heap_limit").fetchone()[0]
-        cache = self.raw.execute("PRAGMA cache_size").fetchone()[0]
-        self.raw.execute(f"PRAGMA cache_size=-{CORPUS_CACHE_KIB}")
-        self.raw.execute(f"PRAGMA soft_heap_limit={SMALL_HEAP_KIB * 1024}")
+        with self._pragmas(cache_size=-CORPUS_CACHE_KIB, soft_heap_limit=SMALL_HEAP_KIB * 1024):
+            yield
+
+    @contextlib.contextmanager
+    def _pragmas(self, **values: int) -> Iterator[None]:
+        """Set integer pragmas (names from this module, never from input), each given back after."""
+        before = {name: int(self.raw.execute(f"PRAGMA {name}").fetchone()[0]) for name in values}
+        for name, value in values.items():
+            self.raw.execute(f"PRAGMA {name}={int(value)}")
         try:
             yield
         finally:
-            self.raw.execute(f"PRAGMA soft_heap_limit={int(limit)}")
-            self.raw.execute(f"PRAGMA cache_size={int(cache)}")
+            for name, value in reversed(before.items()):
+                self.raw.execute(f"PRAGMA {name}={value}")
 
     def close(self) -> None:
         self.raw.close()
