@@ -21,7 +21,7 @@ from dossier.pipeline import PIPELINE_VERSION, build, process
 from dossier.stages import claims, dedup, event_merge, event_shards
 from dossier.stages.event_merge import date_order, order_key
 from dossier.store import corpus_io, search_index
-from dossier.store.schema import MIGRATIONS, ddl_for
+from dossier.store.schema import INSERTION_ORDER, MIGRATIONS, ddl_for
 from dossier.store.search import search
 from dossier.store.sqlite import Store
 from dossier.timeline import timeline
@@ -283,7 +283,7 @@ def test_claim_evidence_named_by_its_mention_takes_the_mentions_text_in_order(st
 
 
 def test_the_claims_stage_reads_no_sentence_text(corpus_store: Store) -> None:
-    rows = corpus_io.canonical_claim_mentions(corpus_store)
+    rows = list(corpus_io.claim_mentions_in_order(corpus_store, corpus_io.claim_keys(corpus_store)))
     assert rows and all(r.get("text") is None for r in rows)
     evidence = corpus_store.conn.execute(
         "SELECT COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM claim_mentions m"
@@ -292,6 +292,50 @@ def test_the_claims_stage_reads_no_sentence_text(corpus_store: Store) -> None:
         " FROM claim_evidence e"
     ).fetchone()
     assert evidence[0] > 0 and evidence[0] == evidence[1]
+
+
+def test_claims_written_as_their_mentions_are_read_are_the_claims_of_all_mentions_held(
+    corpus_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keys = corpus_io.claim_keys(corpus_store)
+    mentions = list(corpus_io.claim_mentions_in_order(corpus_store, keys))
+    monkeypatch.setattr(corpus_io, "_KEYS_AT_ONCE", 3)  # several queries, merged in evidence order
+    assert [m.order() for m in corpus_io.claim_mentions_in_order(corpus_store, keys)] == [
+        m.order() for m in mentions
+    ]
+    known = corpus_io.entity_ids(corpus_store)
+    for m in mentions:
+        m["holders"] = [h for h in m["holders"] if h in known]
+    held = claims.claims_from(mentions, {m["article"]: m["published"] for m in mentions})
+    expected = {
+        c["id"]: (
+            c["text"],
+            c["asserted_by"],
+            c["denied_by"],
+            [(e["article"], e["line"], e["stance"]) for e in c["evidence"]],
+        )
+        for c in held
+    }
+    order = INSERTION_ORDER[corpus_store.dialect]
+    stored = {
+        cid: (
+            text,
+            json.loads(asserted),
+            json.loads(denied),
+            [
+                tuple(r)
+                for r in corpus_store.conn.execute(
+                    "SELECT article_id, line, stance FROM claim_evidence WHERE claim_id = ?"
+                    f" ORDER BY {order}",
+                    (cid,),
+                )
+            ],
+        )
+        for cid, text, asserted, denied in corpus_store.conn.execute(
+            "SELECT id, text, asserted_by, denied_by FROM claims"
+        )
+    }
+    assert len(expected) >= 5 and stored == expected
 
 
 def test_merging_speech_a_speaker_at_a_time_gives_the_same_events(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -44,6 +44,7 @@ from dossier.stages.quotes import ArticleSpeech
 from dossier.stages.speech_handoff import handoff
 from dossier.stages.speech_text import Scan
 from dossier.store import corpus_io
+from dossier.store.corpus_io import ClaimRow
 from dossier.store.sqlite import Store
 from dossier.vi.text import match_key
 
@@ -286,30 +287,78 @@ def group_mentions(mentions: list[dict[str, Any]]) -> list[list[dict[str, Any]]]
     return list(groups.values())
 
 
+def contested(stances: set[str]) -> bool:
+    """Whether a group of mentions with these stances is a claim: someone asserts it and it is
+    contested (an accusation or a denial)."""
+    return bool(stances & set(ASSERTING)) and bool({"accuse", "deny"} & stances)
+
+
+class Claim:
+    """One claim made from its group's mentions as they come in evidence order (their article's
+    publication date, then article and line): read like the dict ``Store.replace_claims`` takes. Its
+    ``evidence`` (each (article, line, stance) once) is given as the mentions are read, and fills in who
+    asserts, who denies and the text (the first asserting mention's proposition) as it goes: a claim of
+    tens of thousands of mentions is written as they are read, never held."""
+
+    def __init__(self, claim_id: str, mentions: Iterable[dict[str, Any]]) -> None:
+        self.id = claim_id
+        self.text = ""
+        self._mentions = mentions
+        self._asserted: dict[str, None] = {}
+        self._denied: dict[str, None] = {}
+
+    @property
+    def evidence(self) -> Iterator[dict[str, Any]]:
+        where: tuple[str, int] | None = None
+        stances: set[str] = set()  # of the (article, line) being read: its mentions come together
+        for m in self._mentions:
+            stance = m["stance"]
+            if stance in ASSERTING:
+                self.text = self.text or m["proposition"]
+                self._asserted.update(dict.fromkeys(m["holders"]))
+            elif stance == "deny":
+                self._denied.update(dict.fromkeys(m["holders"]))
+            if (m["article"], m["line"]) != where:
+                where = (m["article"], m["line"])
+                stances.clear()
+            if stance not in stances:
+                stances.add(stance)
+                yield m  # as it is (read without text, it names its mention)
+
+    @property
+    def asserted_by(self) -> list[str]:
+        return list(self._asserted)
+
+    @property
+    def denied_by(self) -> list[str]:
+        return list(self._denied)
+
+    def __getitem__(self, key: str) -> Any:
+        return getattr(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self, key, default)
+
+
+def evidence_order(m: dict[str, Any], published: dict[str, str | None]) -> tuple[Any, ...]:
+    return published.get(m["article"]) or "9999", m["article"], m["line"]
+
+
 def claims_from(mentions: list[dict[str, Any]], published: dict[str, str | None]) -> list[dict[str, Any]]:
     """The claims (as ``Store.replace_claims`` takes them) that the stored claim mentions make."""
     out = []
     for group in group_mentions(mentions):
-        stances = {m["stance"] for m in group}
-        if not (stances & set(ASSERTING)) or not ({"accuse", "deny"} & stances):
+        if not contested({m["stance"] for m in group}):
             continue
-        group.sort(key=lambda m: (published.get(m["article"]) or "9999", m["article"], m["line"]))
-        first = next(m for m in group if m["stance"] in ASSERTING)
-        asserted = [h for m in group if m["stance"] in ASSERTING for h in m["holders"]]
-        denied = [h for m in group if m["stance"] == "deny" for h in m["holders"]]
-        keys = sorted({m["key"] for m in group})
-        evidence, seen = [], set()
-        for m in group:
-            row = (m["article"], m["line"], m["stance"])
-            if row not in seen:
-                seen.add(row)
-                evidence.append(m)  # a mention is evidence as it is (read without text, it names itself)
+        group.sort(key=lambda m: evidence_order(m, published))
+        claim = Claim(stable_id("clm", min(m["key"] for m in group)), group)
+        evidence = list(claim.evidence)
         out.append(
             {
-                "id": stable_id("clm", keys[0]),
-                "text": first["proposition"],
-                "asserted_by": list(dict.fromkeys(asserted)),
-                "denied_by": list(dict.fromkeys(denied)),
+                "id": claim.id,
+                "text": claim.text,
+                "asserted_by": claim.asserted_by,
+                "denied_by": claim.denied_by,
                 "evidence": evidence,
             }
         )
@@ -319,21 +368,28 @@ def claims_from(mentions: list[dict[str, Any]], published: dict[str, str | None]
 def run_corpus(store: Store, ctx: Context) -> None:
     """Recompute the claims from the claim mentions of canonical articles (duplicates skipped), one
     group at a time. Mentions are grouped by their keys (a repeated key is one proposition; keys are
-    joined when compatible), so the groups are found among the distinct keys, and only one group's
-    mentions are read at a time; a mention whose key names no agent is a group of its own."""
+    joined when compatible), so the groups are found among the distinct keys; a group's mentions are
+    read in evidence order and written as they are read (:class:`Claim`). A mention whose key names no
+    agent is a group of its own."""
     known = corpus_io.entity_ids(store)
     keyed = [{"key": key} for key in corpus_io.claim_keys(store)]
     with_agents = [k for k in keyed if parse_key(k["key"]).agents]
-    parts = [[k["key"] for k in group] for group in group_mentions(with_agents)]
-    parts += [[k["key"]] for k in keyed if not parse_key(k["key"]).agents]
+    parts = [sorted(k["key"] for k in group) for group in group_mentions(with_agents)]
 
-    def claims() -> Iterator[dict[str, Any]]:
+    def linked(mentions: Iterable[ClaimRow]) -> Iterator[ClaimRow]:
+        for m in mentions:
+            # a holder must be an entity the dossier lists; an unlinked one cannot be exported
+            m["holders"] = [h for h in m["holders"] if h in known]
+            yield m
+
+    def claims() -> Iterator[Claim]:
         for keys in parts:
-            mentions = corpus_io.canonical_claim_mentions(store, keys)
-            published = {m["article"]: m["published"] for m in mentions}
-            for m in mentions:
-                # a holder must be an entity the dossier lists; an unlinked one cannot be exported
-                m["holders"] = [h for h in m["holders"] if h in known]
-            yield from claims_from(mentions, published)
+            if contested(corpus_io.claim_stances(store, keys)):
+                yield Claim(stable_id("clm", keys[0]), linked(corpus_io.claim_mentions_in_order(store, keys)))
+        for k in keyed:
+            if not parse_key(k["key"]).agents:
+                for m in linked(corpus_io.claim_mentions_in_order(store, [k["key"]])):
+                    if contested({m["stance"]}):
+                        yield Claim(stable_id("clm", k["key"]), [m])
 
     corpus_io.write_claims(store, claims())

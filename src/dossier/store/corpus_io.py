@@ -9,6 +9,7 @@ rows at a time and write results in one transaction, on the store's connection (
 from __future__ import annotations
 
 import contextlib
+import heapq
 import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -395,43 +396,60 @@ class ClaimRow(SlotRow):
         setattr(self, key, value)
 
     def order(self) -> tuple[Any, ...]:
-        return (self.article, self.sentence, self.line, self.stance, self.proposition, self.key)
+        """Evidence order, as :func:`claim_mentions_in_order` reads them."""
+        published = self.published or "9999"
+        return (published, self.article, self.line, self.sentence, self.stance, self.proposition, self.key)
 
 
-def canonical_claim_mentions(store: Store, keys: list[str] | None = None) -> list[ClaimRow]:
-    """The keyed claim mentions of canonical articles (``holders`` decoded, no ``text``), with their
-    article's ``published`` date, in article and sentence order; only those with one of ``keys`` when
-    given."""
-    out: list[ClaimRow] = []
+_KEYS_AT_ONCE = 500  # bounded parameter lists
+_CANONICAL_KEYED = (
+    " FROM claim_mentions m JOIN articles a ON a.id = m.article_id"
+    " WHERE a.duplicate_of IS NULL AND m.key IN ({})"
+)
+
+
+def claim_stances(store: Store, keys: list[str]) -> set[str]:
+    """The stances the claim mentions of canonical articles with one of ``keys`` take."""
+    out: set[str] = set()
+    for start in range(0, len(keys), _KEYS_AT_ONCE):
+        part = keys[start : start + _KEYS_AT_ONCE]
+        sql = "SELECT DISTINCT m.stance" + _CANONICAL_KEYED.format(",".join("?" * len(part)))
+        out.update(r[0] for r in store.conn.execute(sql, part).tuples())
+    return out
+
+
+def claim_mentions_in_order(store: Store, keys: list[str]) -> Iterator[ClaimRow]:
+    """The claim mentions of canonical articles with one of ``keys`` (``holders`` decoded, no
+    ``text``), as they are read, in evidence order: by their article's publication date (undated
+    last), article and line, then sentence and what they say (so that the order is the same on both
+    backends, not whichever row the database met first)."""
     names: dict[str, str] = {}  # ids, keys, stances and propositions repeat: one string each
-    chunks = [None] if keys is None else [keys[i : i + 500] for i in range(0, len(keys), 500)]
-    for part in chunks:
-        where = "" if part is None else f" AND m.key IN ({','.join('?' * len(part))})"
+
+    def read(part: list[str]) -> Iterator[ClaimRow]:
         rows = store.conn.execute(
-            "SELECT m.article_id AS article, m.sentence, m.line, m.stance, m.proposition, m.key, m.holders,"
-            " a.published FROM claim_mentions m JOIN articles a ON a.id = m.article_id"
-            f" WHERE a.duplicate_of IS NULL AND m.key IS NOT NULL AND m.key != ''{where}"
-            # a sentence may hold several claims: ordered by what they say, so that a group's first
-            # (its text) is the same on both backends, not whichever row the database met first
-            " ORDER BY m.article_id, m.sentence, m.line, m.stance, m.proposition, m.key",
-            part or (),
+            "SELECT m.article_id, m.sentence, m.line, m.stance, m.proposition, m.key, m.holders,"
+            " a.published" + _CANONICAL_KEYED.format(",".join("?" * len(part))) + " ORDER BY"
+            " COALESCE(NULLIF(a.published, ''), '9999'), m.article_id, m.line, m.sentence, m.stance,"
+            " m.proposition, m.key",
+            part,
         )
         for article, sentence, line, stance, proposition, key, holders, published in rows.tuples():
-            out.append(
-                ClaimRow(
-                    names.setdefault(article, article),
-                    sentence,
-                    line,
-                    names.setdefault(stance, stance),
-                    names.setdefault(proposition, proposition),
-                    names.setdefault(key, key),
-                    [names.setdefault(h, h) for h in json.loads(holders)],
-                    None if published is None else names.setdefault(published, published),
-                )
+            yield ClaimRow(
+                names.setdefault(article, article),
+                sentence,
+                line,
+                names.setdefault(stance, stance),
+                names.setdefault(proposition, proposition),
+                names.setdefault(key, key),
+                [names.setdefault(h, h) for h in json.loads(holders)],
+                None if published is None else names.setdefault(published, published),
             )
-    if len(chunks) > 1:
-        out.sort(key=ClaimRow.order)
-    return out
+
+    parts = [keys[i : i + _KEYS_AT_ONCE] for i in range(0, len(keys), _KEYS_AT_ONCE)]
+    if len(parts) == 1:
+        yield from read(parts[0])
+    else:
+        yield from heapq.merge(*map(read, parts), key=ClaimRow.order)
 
 
 # the fields of a piece of evidence that fill ``_COPY_CLAIM_TEXT`` after the claim's id
@@ -444,9 +462,14 @@ _COPY_CLAIM_TEXT = (
 )
 
 
-def write_claims(store: Store, claims: Iterable[dict[str, Any]]) -> int:
+_EVIDENCE_AT_ONCE = 1000
+
+
+def write_claims(store: Store, claims: Iterable[Any]) -> int:
     """Replace the claims by ``claims`` (shaped as ``Store.replace_claims`` takes them), each written
-    as it comes, in one transaction; returns how many were written. Evidence without ``text`` names its
+    as it comes, in one transaction; returns how many were written. A claim's evidence is written as
+    it is given, and its other fields are read after it (a claim streamed from its mentions,
+    :class:`dossier.stages.claims.Claim`, knows them then). Evidence without ``text`` names its
     mention (``sentence``, ``proposition``, ``key``) and takes that mention's text, copied in the
     database (of identical mentions, the first by text)."""
     c = store.conn
@@ -456,31 +479,41 @@ def write_claims(store: Store, claims: Iterable[dict[str, Any]]) -> int:
         c.execute("DELETE FROM claims")
         for k in claims:
             c.execute(
-                "INSERT INTO claims (id, text, asserted_by, denied_by) VALUES (?,?,?,?)",
+                "INSERT INTO claims (id, text, asserted_by, denied_by) VALUES (?, '', '[]', '[]')", (k["id"],)
+            )
+            _add_claim_evidence(store, k["id"], iter(k.get("evidence", [])))
+            c.execute(
+                "UPDATE claims SET text = ?, asserted_by = ?, denied_by = ? WHERE id = ?",
                 (
-                    k["id"],
                     k["text"],
                     json.dumps(k.get("asserted_by", [])),
                     json.dumps(k.get("denied_by", [])),
+                    k["id"],
                 ),
             )
-            evidence = k.get("evidence", [])
-            # consecutive evidence of one kind goes in one statement, so that it keeps its order
-            for textless, run in itertools.groupby(evidence, key=lambda ev: ev.get("text") is None):
-                if textless:
-                    rows = [(k["id"], *map(ev.__getitem__, _NAMED_MENTION)) for ev in run]
-                    c.executemany(_COPY_CLAIM_TEXT, rows)
-                else:
-                    c.executemany(
-                        "INSERT INTO claim_evidence (claim_id, article_id, line, stance, text)"
-                        " VALUES (?,?,?,?,?)",
-                        [
-                            (k["id"], ev["article"], ev["line"], ev.get("stance", "assert"), ev["text"])
-                            for ev in run
-                        ],
-                    )
             written += 1
     return written
+
+
+def _add_claim_evidence(store: Store, claim_id: str, evidence: Iterator[Any]) -> None:
+    """Insert a claim's evidence in order, a slice at a time."""
+    c = store.conn
+    while piece := list(itertools.islice(evidence, _EVIDENCE_AT_ONCE)):
+        # consecutive evidence of one kind goes in one statement, so that it keeps its order
+        for textless, run in itertools.groupby(piece, key=lambda ev: ev.get("text") is None):
+            if textless:
+                c.executemany(
+                    _COPY_CLAIM_TEXT, [(claim_id, *map(ev.__getitem__, _NAMED_MENTION)) for ev in run]
+                )
+            else:
+                c.executemany(
+                    "INSERT INTO claim_evidence (claim_id, article_id, line, stance, text)"
+                    " VALUES (?,?,?,?,?)",
+                    [
+                        (claim_id, ev["article"], ev["line"], ev.get("stance", "assert"), ev["text"])
+                        for ev in run
+                    ],
+                )
 
 
 def has_undated(store: Store) -> bool:
