@@ -117,6 +117,31 @@ def test_pending_bands_find_the_pairs_a_brute_force_finds() -> None:
     assert sorted(rows) == sorted((h, a) for a, hs in seen if hs for h in hs)
 
 
+def test_stored_candidates_are_the_pairs_a_brute_force_finds_a_chunk_of_pending_articles_at_a_time(
+    store: Store,
+) -> None:
+    build([str(p) for p in sorted(CORPUS.glob("00[02]_*"))], store)
+    rng = random.Random(9)
+    stored = {a["id"]: [rng.randrange(30) for _ in range(4)] for a in store.articles()}
+    with corpus_io.transaction(store):
+        store.conn.execute("DELETE FROM dedup_bands")
+        corpus_io.add_bands(store, sorted({(h, a) for a, hs in stored.items() for h in hs}))
+    pending = dedup.PendingBands()
+    batch: list[tuple[str, list[int] | None]] = [
+        (f"pending-{i:02d}", [rng.randrange(30) for _ in range(4)]) for i in range(25)
+    ]
+    pending.add(batch)
+    with corpus_io.transaction(store):  # the pairs are set aside in the store, then read back by chunk
+        chunks = list(pending.stored_candidates(store, per_chunk=10))
+    expected = {
+        (min(p, a), max(p, a)) for p, hp in batch for a, ha in stored.items() if set(hp or ()) & set(ha)
+    }
+    assert expected and set().union(*chunks) == expected and sum(map(len, chunks)) == len(expected)
+    for chunk in chunks:  # each chunk holds the pairs of ten pending articles
+        owners = {x for pair in chunk for x in pair if x.startswith("pending-")}
+        assert len({int(o.removeprefix("pending-")) // 10 for o in owners}) == 1
+
+
 def test_duplicates_do_not_depend_on_how_many_articles_a_transaction_holds(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -363,10 +363,10 @@ def test_merging_speech_a_speaker_at_a_time_gives_the_same_events(monkeypatch: p
     rows.sort(
         key=lambda r: (
             date_order(r["date"]),
-            r["date"],
             r["article"],
-            r["sentence"],
             r["line"],
+            r["date"],
+            r["sentence"],
             json.dumps(r["participants"]),
             r["place"] is not None,
             r["place"] or "",

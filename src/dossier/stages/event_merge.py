@@ -16,7 +16,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import groupby
 from typing import Any
 
 from dossier.models import stable_id
@@ -347,25 +346,29 @@ def merge(mentions: list[dict[str, Any]], person_ids: set[str]) -> list[dict[str
     return merge_shard(mentions, person_ids).events()
 
 
-def merge_shard(mentions: Iterable[dict[str, Any]], person_ids: set[str], by_date: bool = False) -> Merger:
+def merge_shard(mentions: Iterable[dict[str, Any]], person_ids: set[str], in_order: bool = False) -> Merger:
     """One shard's mentions (one type, dates within one year) merged on their own: what a worker runs.
-    ``by_date``: they come a date at a time, dates in merging order (as the store reads a shard), and
-    are merged as they come (:func:`in_merging_order`), never all held."""
+    ``in_order``: they come in merging order (as the store reads a shard) and are merged as they
+    come (:func:`in_merging_order`), never held."""
     merger = Merger(person_ids)
-    for mention in in_merging_order(mentions) if by_date else readable(mentions):
+    for mention in in_merging_order(mentions) if in_order else readable(mentions):
         merger.add(mention)
     return merger
 
 
 def in_merging_order(mentions: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """:func:`readable` of mentions that come a date at a time, dates in :func:`date_order`: the same
-    mentions in the same order, holding only the rows of dates that tie on ``date_order`` at once."""
+    """:func:`readable` of mentions that come in merging order (:func:`order_key`; ties in the order
+    merging takes them): the same mentions in the same order, as they come. Raises ValueError on a
+    mention out of that order, rather than merge it wrongly."""
     last: tuple[Any, ...] = ()
-    for key, run in groupby(mentions, key=lambda m: date_order(m["date"]) if m.get("date") else ()):
-        if key and key < last:
+    for mention in mentions:
+        if not mention.get("date") or _interval(mention["date"]) is None:
+            continue
+        key = order_key(mention)
+        if key < last:
             raise ValueError(f"event mentions out of merging order: {key} after {last}")
-        last = key or last
-        yield from readable(run)
+        last = key
+        yield mention
 
 
 def _evidence(mention: dict[str, Any]) -> Evidence:

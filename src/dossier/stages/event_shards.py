@@ -159,7 +159,7 @@ def unit_events(unit: Unit, person_ids: set[str]) -> tuple[int, list[dict[str, A
     """The events of one unit (the unit of work a worker runs); those first told on a line several
     speakers tell keep their ids unnumbered (:func:`numbered` numbers them)."""
     number, rows, shared = unit
-    return number, merge_shard(rows, person_ids, by_date=True).events(held=shared)
+    return number, merge_shard(rows, person_ids, in_order=True).events(held=shared)
 
 
 def numbered(results: Iterable[tuple[int, list[dict[str, Any]]]]) -> Iterator[list[dict[str, Any]]]:

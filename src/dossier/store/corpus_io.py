@@ -111,27 +111,35 @@ class MentionRow(SlotRow):
 def iter_event_mentions(
     store: Store, kind: str, dates: list[str], keep: Callable[[str], bool] | None = None
 ) -> Iterator[MentionRow]:
-    """The event mentions of canonical articles of one type and one of ``dates`` (a shard), as they are
-    read, one date after the other in the order of ``dates``; only those whose participants (as stored:
-    a JSON list) ``keep`` accepts when it is given (the others are never made into rows).
+    """The event mentions of canonical articles of one type and one of ``dates`` (a shard, its dates in
+    merging order: :func:`dossier.stages.event_merge.date_order`), as they are read, in merging order;
+    only those whose participants (as stored: a JSON list) ``keep`` accepts when it is given (the
+    others are never made into rows).
 
-    One date at a time, so that the database sorts one date's rows, not a shard's (at 100,000 articles
-    33,000 rows: 17 MB of sorter). Without their text and summary, which merging does not need (the
-    store writes them with the events, from the mentions' sentences), except for type "other", whose
-    kind merging reads from the text. Entity ids are shared between rows: a shard holds few distinct
-    ones."""
+    Dates that tie in merging order are read together, and the others one at a time, so that the
+    database sorts one date's rows, not a shard's (at 100,000 articles 33,000 rows: 17 MB of sorter),
+    and no rows are held to be put in order. Without their text and summary, which merging does not
+    need (the store writes them with the events, from the mentions' sentences), except for type
+    "other", whose kind merging reads from the text. Entity ids are shared between rows: a shard holds
+    few distinct ones."""
+    from dossier.stages.event_merge import date_order  # the stages build on this module
+
     names: dict[str, str] = {}
     wordy = kind == "other"
     columns = ", m.summary, m.text" if wordy else ", NULL, NULL"
-    sql = (
-        "SELECT m.article_id, m.sentence, m.line, m.type, m.date, m.date_end, m.participants, m.place"
-        f"{columns} FROM event_mentions m"
-        " JOIN articles a ON a.id = m.article_id WHERE a.duplicate_of IS NULL AND m.type = ? AND m.date = ?"
-        # a content order, the same on every backend (merging breaks ties by input order)
-        " ORDER BY m.article_id, m.sentence, m.line, m.participants, m.place, m.text, m.summary"
-    )
-    for value in dates:
-        rows = store.conn.execute(sql, (kind, value))
+    for _, tied in itertools.groupby(dates, key=date_order):
+        run = list(tied)
+        # merging order: by article and line; then by date (in the order given) and by content, the
+        # same on every backend (merging breaks ties by input order)
+        position = " ".join(f"WHEN ? THEN {i}" for i in range(len(run)))
+        sql = (
+            "SELECT m.article_id, m.sentence, m.line, m.type, m.date, m.date_end, m.participants, m.place"
+            f"{columns} FROM event_mentions m JOIN articles a ON a.id = m.article_id"
+            f" WHERE a.duplicate_of IS NULL AND m.type = ? AND m.date IN ({','.join('?' * len(run))})"
+            f" ORDER BY m.article_id, m.line, CASE m.date {position} END,"
+            " m.sentence, m.participants, m.place, m.text, m.summary"
+        )
+        rows = store.conn.execute(sql, (kind, *run, *run))
         for values in rows.tuples():
             article, sentence, line, kind_, date, date_end, participants, *rest = values
             if keep is not None and not keep(participants):
@@ -306,6 +314,30 @@ def bands_holding(store: Store, hashes: Sequence[int]) -> Iterator[tuple[int, st
             f"SELECT hash, article_id FROM dedup_bands WHERE hash IN ({','.join('?' * len(part))})", part
         )
         yield from rows.tuples()
+
+
+def set_aside_candidates(store: Store, rows: Iterable[tuple[int, str]]) -> None:
+    """Keep (owner, article) candidate pairs of duplicate detection in a temporary table of this
+    connection (emptied first), for :func:`candidates_set_aside` to read back by owner."""
+    c = store.conn
+    c.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS dedup_candidates (owner INTEGER NOT NULL, other TEXT NOT NULL)"
+    )
+    c.execute("CREATE INDEX IF NOT EXISTS dedup_candidates_owner ON dedup_candidates(owner)")
+    c.execute("DELETE FROM dedup_candidates")
+    rows = iter(rows)
+    while piece := list(itertools.islice(rows, 10_000)):
+        c.executemany("INSERT INTO dedup_candidates (owner, other) VALUES (?,?)", piece)
+
+
+def candidates_set_aside(store: Store, first: int, end: int) -> list[tuple[int, str]]:
+    """The distinct candidate pairs set aside whose owner is in [first, end), by owner."""
+    rows = store.conn.execute(
+        "SELECT DISTINCT owner, other FROM dedup_candidates WHERE owner >= ? AND owner < ?"
+        " ORDER BY owner, other",
+        (first, end),
+    )
+    return [(r[0], r[1]) for r in rows.tuples()]
 
 
 def add_pairs(store: Store, pairs: Iterable[tuple[str, str]]) -> None:
