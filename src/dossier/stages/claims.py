@@ -303,6 +303,7 @@ class Claim:
     def __init__(self, claim_id: str, mentions: Iterable[dict[str, Any]]) -> None:
         self.id = claim_id
         self.text = ""
+        self._told = False  # whether an asserting mention gave the text
         self._mentions = mentions
         self._asserted: dict[str, None] = {}
         self._denied: dict[str, None] = {}
@@ -314,7 +315,8 @@ class Claim:
         for m in self._mentions:
             stance = m["stance"]
             if stance in ASSERTING:
-                self.text = self.text or m["proposition"]
+                if not self._told:
+                    self.text, self._told = m["proposition"], True
                 self._asserted.update(dict.fromkeys(m["holders"]))
             elif stance == "deny":
                 self._denied.update(dict.fromkeys(m["holders"]))
@@ -341,6 +343,7 @@ class Claim:
 
 
 def evidence_order(m: dict[str, Any], published: dict[str, str | None]) -> tuple[Any, ...]:
+    """Where a mention's evidence goes: by its article's publication date (undated last), article, line."""
     return published.get(m["article"]) or "9999", m["article"], m["line"]
 
 
