@@ -375,8 +375,13 @@ def run_corpus(store: Store, ctx: Context) -> None:
     read in evidence order and written as they are read (:class:`Claim`). A mention whose key names no
     agent is a group of its own."""
     known = corpus_io.entity_ids(store)
-    keyed = [{"key": key} for key in corpus_io.claim_keys(store)]
-    with_agents = [k for k in keyed if parse_key(k["key"]).agents]
+    with_agents: list[dict[str, Any]] = []
+    without: list[str] = []
+    for key in corpus_io.claim_keys(store):
+        if parse_key(key).agents:
+            with_agents.append({"key": key})
+        else:
+            without.append(key)
     parts = [sorted(k["key"] for k in group) for group in group_mentions(with_agents)]
 
     def linked(mentions: Iterable[ClaimRow]) -> Iterator[ClaimRow]:
@@ -389,10 +394,9 @@ def run_corpus(store: Store, ctx: Context) -> None:
         for keys in parts:
             if contested(corpus_io.claim_stances(store, keys)):
                 yield Claim(stable_id("clm", keys[0]), linked(corpus_io.claim_mentions_in_order(store, keys)))
-        for k in keyed:
-            if not parse_key(k["key"]).agents:
-                for m in linked(corpus_io.claim_mentions_in_order(store, [k["key"]])):
-                    if contested({m["stance"]}):
-                        yield Claim(stable_id("clm", k["key"]), [m])
+        for key in without:
+            for m in linked(corpus_io.claim_mentions_in_order(store, [key])):
+                if contested({m["stance"]}):
+                    yield Claim(stable_id("clm", key), [m])
 
     corpus_io.write_claims(store, claims())
