@@ -140,7 +140,7 @@ def child_build(
     rss_loaded = rss_mb()
     store = Store(db)
     t0, c0 = time.perf_counter(), time.process_time()
-    report = pipeline.build([str(corpus)], store, ctx=ctx)
+    report = pipeline.build([str(corpus)], store, ctx=ctx, list_uris=False)
     wall, proc_cpu = time.perf_counter() - t0 - samples.waited, time.process_time() - c0
     rss_build = rss_mb()  # the build's own peak, before the queries below read whole tables
     ctx.engine.close()

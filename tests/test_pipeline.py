@@ -9,6 +9,7 @@ import pytest
 
 from conftest import seed
 from dossier import memory, pipeline
+from dossier.config import Options
 from dossier.pipeline import Context, build, process_item
 from dossier.stages import entities, ingest
 from dossier.stages.markup import strip_markup
@@ -53,6 +54,7 @@ def test_rebuilding_the_same_bytes_is_a_no_op(tmp_path: Path, store: Store):
     before = [dict(a) for a in store.articles()]
     second = build([folder.as_posix()], store)
     assert len(first.added) == 1 and second.added == [] and len(second.unchanged) == 1
+    assert (first.processed, first.skipped, second.processed, second.skipped) == (1, 0, 0, 1)
     assert [dict(a) for a in store.articles()] == before
 
 
@@ -65,6 +67,23 @@ def test_a_changed_file_is_a_new_version_and_replaces_the_old_articles(tmp_path:
     versions = [(s["version"], s["status"]) for s in store.sources()]
     assert versions == [(1, "superseded"), (2, "ok")]
     assert [a["title"] for a in store.articles()] == ["Tiêu đề mới"]
+
+
+def test_bytes_met_twice_in_a_build_are_processed_once_and_each_build_starts_afresh(
+    tmp_path: Path, store: Store
+):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(seed("003"), folder / "a.txt")
+    shutil.copy(seed("003"), folder / "b.txt")  # the same bytes under another name
+    shutil.copy(seed("004"), folder / "c.txt")
+    first = build([folder.as_posix()], store)
+    assert [Path(u).name for u in first.added] == ["a.txt", "c.txt"] and first.processed == 2
+    assert [Path(u).name for u in first.unchanged] == ["b.txt"] and first.skipped == 1
+    # a forced rebuild on the same connection meets every file anew: each of the bytes once again
+    forced = build([folder.as_posix()], store, Options(force=True), list_uris=False)
+    assert (forced.processed, forced.skipped, forced.added, forced.unchanged) == (2, 1, [], [])
+    assert sorted(Path(s["uri"]).name for s in store.sources()) == ["a.txt", "c.txt"]
 
 
 def test_a_broken_file_is_recorded_and_the_batch_goes_on(tmp_path: Path, store: Store):
@@ -116,8 +135,6 @@ def test_urls_are_fetched_over_http_and_failures_recorded(http_server: tuple[str
 
 
 def test_oversized_file_is_refused_with_the_limit(tmp_path: Path, store: Store):
-    from dossier.config import Options
-
     big = tmp_path / "lon.txt"
     big.write_text("Tiêu đề\n" + "Nội dung. " * 1000, encoding="utf-8")
     report = build([big.as_posix()], store, Options(max_bytes=1000))

@@ -128,6 +128,7 @@ def build_cmd(
                 options,
                 on_source=lambda uri: bar.update(task, advance=1, description=escape(Path(uri).name)),
                 ctx=Context(options=options, engine=runner),
+                list_uris=False,
             )
             extras.done(store, report)
         except DossierError as err:  # another build holds the store (E036)
@@ -139,7 +140,7 @@ def build_cmd(
             runner.close()
     store.close()
     console.print(
-        f"{len(report.added)} processed, {len(report.unchanged)} unchanged, {len(report.failed)} failed; "
+        f"{report.processed} processed, {report.skipped} unchanged, {len(report.failed)} failed; "
         f"{report.articles} articles written to {db}" + (f"; {len(extras.removed)} removed" if prune else ""),
         highlight=False,
     )

@@ -125,10 +125,17 @@ def process(source: Source, ctx: Context | None = None) -> ProcessedSource:
 
 @dataclass
 class BuildReport:
+    """What a build did. ``processed`` / ``skipped`` count the sources processed and those left as
+    stored; ``added`` / ``unchanged`` name them unless the build was asked for counts only
+    (``list_uris=False``: a build of millions of files then holds none of their names). Failures are
+    always listed with their errors."""
+
     added: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     articles: int = 0
+    processed: int = 0
+    skipped: int = 0
 
 
 def _failure_source(failure: ingest.Failure) -> ProcessedSource:
@@ -153,14 +160,16 @@ def build(
     options: Options | None = None,
     on_source: Callable[[str], None] | None = None,
     ctx: Context | None = None,
+    list_uris: bool = True,
 ) -> BuildReport:
     """Ingest and process every input into ``store``. Rerunning on the same inputs changes nothing.
+    ``list_uris`` False: the report counts the sources processed and unchanged without naming them.
 
     ``ctx`` carries the engine the sources and corpus shards run on (local by default); the store is
     written by this process only. One build at a time per store: raises E036 when another process is
     building into it."""
     with build_lock(store.path):
-        return _build(targets, store, ctx or Context(options=options or Options()), on_source)
+        return _build(targets, store, ctx or Context(options=options or Options()), on_source, list_uris)
 
 
 _FINALIZE_PENDING = FINALIZE_PENDING = "finalize_pending"  # set while cross-article objects are stale
@@ -185,13 +194,15 @@ def _build(
     store: Store,
     ctx: Context,
     on_source: Callable[[str], None] | None,
+    list_uris: bool = True,
 ) -> BuildReport:
     report = BuildReport()
     # a build killed between its writes and the end of finalize left this set
     pending = store.build_state(_FINALIZE_PENDING) is not None
 
+    store.start_build()
+
     def work() -> Iterator[tuple[str, Any]]:
-        queued: set[str] = set()  # bytes met twice in one batch are processed once
         for item in ingest.collect(list(targets), ctx.options):
             if isinstance(item, ingest.Failure):
                 yield "failed", item
@@ -203,10 +214,10 @@ def _build(
                 and state["pipeline_version"] == PIPELINE_VERSION
                 and not ctx.options.force
             )
-            if fresh or item.sha256 in queued:
+            # bytes met twice in one build are processed once (the store remembers them, not this process)
+            if fresh or not store.first_in_build(item.sha256):
                 yield "unchanged", item.uri
             else:
-                queued.add(item.sha256)
                 yield "process", item
 
     # a local engine shares this context (and its loaded resources); workers elsewhere get the options
@@ -220,7 +231,9 @@ def _build(
                 report.failed.append((obj.uri, str(obj.error)))
                 uri = obj.uri
             elif kind == "unchanged":
-                report.unchanged.append(obj)
+                report.skipped += 1
+                if list_uris:
+                    report.unchanged.append(obj)
                 uri = obj
             else:
                 done: ProcessedSource = obj
@@ -231,14 +244,16 @@ def _build(
                 loader.before_save(len(done.articles))
                 store.save(done, PIPELINE_VERSION)
                 if done.status == "ok":
-                    report.added.append(uri)
+                    report.processed += 1
+                    if list_uris:
+                        report.added.append(uri)
                     report.articles += len(done.articles)
                 else:
                     report.failed.append((uri, done.error or ""))
             if on_source:
                 on_source(uri)
     bulk_indexes.restore(store)  # also those a stopped build left aside
-    if report.added or ctx.options.force or pending:
+    if report.processed or ctx.options.force or pending:
         finalize(store, ctx)
         store.set_build_state(_FINALIZE_PENDING, None)
     return report

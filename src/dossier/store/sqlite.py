@@ -100,6 +100,20 @@ class Store:
         ).fetchone()
         return dict(row) if row else None
 
+    def start_build(self) -> None:
+        """Forget the bytes :meth:`first_in_build` met in an earlier build on this connection."""
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS build_met (sha256 TEXT PRIMARY KEY)")
+        self.conn.execute("DELETE FROM build_met")
+
+    def first_in_build(self, sha256: str) -> bool:
+        """Whether these bytes are met for the first time since :meth:`start_build` (and remember them).
+        Kept in a temporary table of this connection, not in memory: however many files a build
+        reads, it holds none of their digests."""
+        if self.conn.execute("SELECT 1 FROM build_met WHERE sha256 = ?", (sha256,)).fetchone():
+            return False
+        self.conn.execute("INSERT INTO build_met (sha256) VALUES (?)", (sha256,))
+        return True
+
     @contextlib.contextmanager
     def batched(self, articles: int = 500) -> Iterator[None]:
         """Group the :meth:`save` calls made inside into transactions of whole sources, each committed
