@@ -227,28 +227,6 @@ def test_a_changed_capture_replaces_its_articles_in_the_index(store: Store, tmp_
     assert store.conn.execute("SELECT COUNT(*) FROM search_map").fetchone()[0] == 2
 
 
-def test_a_capture_replaced_before_its_batch_commits_leaves_only_its_new_text_indexed(store: Store) -> None:
-    # saved in one batch, the first version's index rows are still held when the second replaces it
-    changed = CAPTURE.replace("Washington", "Hoa Thịnh Đốn")
-    versions = [
-        process(Source(uri="mem/c.txt", data=text.encode("utf-8"), media_type="text/plain"))
-        for text in (CAPTURE, changed)
-    ]
-    with store.batched():
-        for done in versions:
-            store.save(done, PIPELINE_VERSION)
-        if store.dialect == "sqlite":  # held until the batch commits: the first version's taken out
-            held = store.conn.execute("SELECT COUNT(*) FROM temp.search_articles_held").fetchone()[0]
-            assert held == len(versions[1].articles)
-    assert search(store, "Washington").total == 0
-    assert search(store, "hoa thinh don").total == 1 and search(store, "Putin").total == 1
-    assert search_sentences(store, "Washington").hits == []
-    assert store.conn.execute("SELECT COUNT(*) FROM search_map").fetchone()[0] == 2
-    if store.dialect == "sqlite":
-        for table in ("search_articles", "search_sentences"):
-            store.conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)")
-
-
 def test_a_store_older_than_the_index_is_indexed_on_first_search(small: Store) -> None:
     clear(small)  # as a store written before the search tables existed has them
     assert small.conn.execute("SELECT COUNT(*) FROM search_map").fetchone()[0] == 0

@@ -178,68 +178,6 @@ _DELETE_ARTICLE = (
 _DELETE_SENTENCE = (
     "INSERT INTO search_sentences (search_sentences, rowid, text, text_exact) VALUES ('delete', ?, ?, ?)"
 )
-# While the store writes a batch of sources (one transaction, a savepoint per source), SQLite's FTS5 rows
-# wait in temporary tables and go into the index in one statement when the batch commits: FTS5 writes
-# out what it holds at every savepoint, so rows written source by source made a segment per source,
-# and merging those grew with the index (at 10,000 articles, 3.8 of 132 CPU seconds went to releasing
-# the savepoints)
-_HELD_TABLES = {
-    "search_articles": "key INTEGER PRIMARY KEY, title, body, title_exact, body_exact, meta",
-    "search_sentences": "key INTEGER PRIMARY KEY, text, text_exact",
-}
-_HOLD_ARTICLE = (
-    "INSERT INTO temp.search_articles_held (key, title, body, title_exact, body_exact, meta)"
-    " VALUES (?, ?, ?, ?, ?, ?)"
-)
-HELD_CACHE_KIB = 256
-_HOLD_SENTENCE = "INSERT INTO temp.search_sentences_held (key, text, text_exact) VALUES (?, ?, ?)"
-
-
-def hold(conn: Any) -> None:
-    """From now on, hold this connection's new index rows until :func:`write_held` (on SQLite; on
-    PostgreSQL rows are written at once). Called outside a transaction."""
-    if conn.dialect != "sqlite":
-        return
-    # a batch's rows (~12 MB for 500 articles) pass through the temporary tables' own page cache: kept
-    # small, they go to a temporary file instead of SQLite's memory (which the cache would keep after)
-    conn.execute(f"PRAGMA temp.cache_size=-{HELD_CACHE_KIB}")
-    for table, columns in _HELD_TABLES.items():
-        conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table}_held ({columns})")
-    conn._search_held = True
-
-
-def write_held(conn: Any) -> None:
-    """Write the rows held since :func:`hold` into the index (inside the transaction that wrote them,
-    before it commits) and stop holding."""
-    if not _holding(conn):
-        return
-    for table, columns in _HELD_TABLES.items():
-        names = [c.split()[0] for c in columns.split(", ")]
-        conn.execute(
-            f"INSERT INTO {table} (rowid, {', '.join(names[1:])})"
-            f" SELECT {', '.join(names)} FROM temp.{table}_held ORDER BY key"
-        )
-        conn.execute(f"DELETE FROM temp.{table}_held")
-    conn._search_held = False
-
-
-def _holding(conn: Any) -> bool:
-    return bool(getattr(conn, "_search_held", False))
-
-
-def _drop_held(conn: Any, key: int) -> bool:
-    """Take an article's held rows out (it is unindexed before its batch commits); False when none
-    are held for it."""
-    if not _holding(conn):
-        return False
-    conn.execute("DELETE FROM temp.search_articles_held WHERE key = ?", (key,))
-    if not conn.execute("SELECT changes()").fetchone()[0]:
-        return False
-    conn.execute(
-        "DELETE FROM temp.search_sentences_held WHERE key BETWEEN ? AND ?",
-        (key * SENTENCE_SLOTS, key * SENTENCE_SLOTS + SENTENCE_SLOTS - 1),
-    )
-    return True
 
 
 def _article_row(key: int, e: Entry, meta: str) -> tuple[Any, ...]:
@@ -279,8 +217,6 @@ def _clear(conn: Any) -> None:
     if conn.dialect == "sqlite":
         for table in ("search_articles", "search_sentences"):
             conn.execute(f"INSERT INTO {table} ({table}) VALUES ('delete-all')")
-            if _holding(conn):
-                conn.execute(f"DELETE FROM temp.{table}_held")
     else:
         for table in ("search_articles", "search_sentences"):
             conn.execute(f"DELETE FROM {table}")
@@ -320,13 +256,8 @@ def _write(conn: Any, items: list[tuple[str, str | None, Entry, str]]) -> None:
         "INSERT INTO search_map (id, article_id, published, meta) VALUES (?, ?, ?, ?)",
         [(key, article_id, published, meta) for key, article_id, published, _, meta in keyed],
     )
-    held = _holding(conn)
-    articles = [_article_row(key, e, meta) for key, _, _, e, meta in keyed]
-    conn.executemany(_HOLD_ARTICLE if held else _INSERT_ARTICLE, articles)
-    conn.executemany(
-        _HOLD_SENTENCE if held else _INSERT_SENTENCE,
-        [row for key, _, _, e, _ in keyed for row in _sentence_rows(key, e)],
-    )
+    conn.executemany(_INSERT_ARTICLE, [_article_row(key, e, meta) for key, _, _, e, meta in keyed])
+    conn.executemany(_INSERT_SENTENCE, [row for key, _, _, e, _ in keyed for row in _sentence_rows(key, e)])
 
 
 def _indexed(conn: Any, article_ids: list[str]) -> list[str]:
@@ -388,9 +319,7 @@ def _unindex(conn: Any, article_ids: list[str]) -> None:
         if row is None:
             continue
         key = row["id"]
-        if conn.dialect == "sqlite" and _drop_held(conn, key):
-            pass
-        elif conn.dialect == "sqlite":
+        if conn.dialect == "sqlite":
             _ready(conn)
             if row["text"] is None:  # indexed, but its article is gone: what to delete is unknown
                 _clear(conn)

@@ -118,9 +118,9 @@ class Store:
     def batched(self, articles: int = 500) -> Iterator[None]:
         """Group the :meth:`save` calls made inside into transactions of whole sources, each committed
         once it holds about ``articles`` articles, and at the end. Writing many small sources at once
-        is much cheaper (the search index is written once per transaction: :func:`search_index.hold`).
-        A crash loses the sources of the open transaction, never part of one: the next build processes
-        them again. Any other write commits the open transaction first."""
+        is much cheaper (the search index is flushed once per transaction). A crash loses the sources
+        of the open transaction, never part of one: the next build processes them again. Any other
+        write commits the open transaction first."""
         self._batch_limit = max(1, articles)
         try:
             yield
@@ -131,7 +131,6 @@ class Store:
     def flush(self) -> None:
         """Commit the sources saved in a :meth:`batched` block so far."""
         if self._batch_open:
-            search_index.write_held(self.conn)
             self._batch_open, self._batch_count = False, 0
             self.conn.execute("COMMIT")
 
@@ -154,7 +153,6 @@ class Store:
         if self._replaces_stored(done.source) and bulk_indexes.deferred(self):
             bulk_indexes.restore(self)  # the deletes below go through them
         if not self._batch_open:
-            search_index.hold(c)  # the batch's index rows are written once, when it commits
             c.execute("BEGIN IMMEDIATE")
             self._batch_open = True
         c.execute("SAVEPOINT source")
