@@ -59,8 +59,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/ner_underthesea.py
 	$(MAKE) bench-scale
 
-# Build throughput, memory, store size and query latency at N = 1k and 10k, with the anchors and the
-# Ray build (1 and 2 workers) in the same run; writes BENCHMARKS.md (~30 min on 2 cores).
+# Build throughput, memory, store size and query latency at N = 1k, 10k and 100k, with the anchors and the
+# Ray build of 10k (1 and 2 workers) in the same run; writes BENCHMARKS.md (~45 min on 2 cores).
 bench-scale: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/scale_build.py --sizes 1000 10000 100000 --ray --export-up-to 10000
