@@ -384,48 +384,60 @@ def test_merging_speech_a_speaker_at_a_time_gives_the_same_events(monkeypatch: p
     assert len(set(firsts)) < len(firsts)  # some events were first told by one sentence: numbered ids
     assert len({e["id"] for e in whole}) == len(whole)
 
-    def reader(shard: list[dict[str, Any]]) -> event_shards.Reader:
-        return lambda keep: [r for r in shard if keep is None or keep(json.dumps(r["participants"]))]
+    def lazy(shard: list[dict[str, Any]]) -> event_shards.Reader:
+        return lambda: (r for r in shard)
 
-    # all of a shard's rows held at once, and read again a few speakers' at a time
+    # all of a shard's rows held at once, and a large shard set aside, then read a speaker at a time
     for unit_rows in (event_shards.UNIT_ROWS, 40):
         monkeypatch.setattr(event_shards, "UNIT_ROWS", unit_rows)
         reads = 0
+        asides: list[ListAside] = []
 
         def counted(shard: list[dict[str, Any]]) -> event_shards.Reader:
-            def read(keep: Any) -> list[dict[str, Any]]:
+            def read() -> list[dict[str, Any]]:
                 nonlocal reads
                 reads += 1
-                return reader(shard)(keep)
+                return list(shard)
 
             return read
+
+        def aside(asides: list[ListAside] = asides) -> ListAside:
+            asides.append(ListAside())
+            return asides[-1]
 
         units = [
             unit
             for number, (kind, dates) in enumerate(shards)
             for unit in event_shards.split(
-                number, kind, counted([r for r in rows if r["type"] == kind and r["date"] in dates]), persons
+                number,
+                kind,
+                counted([r for r in rows if r["type"] == kind and r["date"] in dates]),
+                persons,
+                aside,
             )
         ]
         assert len(units) > len(shards)  # the statements and accusations went a speaker at a time
-        assert (reads > len(shards)) == (unit_rows == 40)  # large shards of speech were read again
+        assert reads == len(shards)  # every shard read once
+        assert bool(asides) == (unit_rows == 40)  # large shards of speech were set aside
         split = [
             e
             for batch in event_shards.numbered(event_shards.unit_events(u, persons) for u in units)
             for e in batch
         ]
         assert sorted(split, key=lambda e: e["id"]) == sorted(whole, key=lambda e: e["id"])
-    # a speaker over UNIT_ROWS alone, merged as its rows are read
+        assert all(not a.rows for a in asides)  # emptied once read
+    # streamed: each speaker set aside merged as its rows are read back
     monkeypatch.setattr(event_shards, "UNIT_ROWS", 20)
-
-    def lazy(shard: list[dict[str, Any]]) -> event_shards.Reader:
-        return lambda keep: (r for r in shard if keep is None or keep(json.dumps(r["participants"])))
-
     units = [
         unit
         for number, (kind, dates) in enumerate(shards)
         for unit in event_shards.split(
-            number, kind, lazy([r for r in rows if r["type"] == kind and r["date"] in dates]), persons, True
+            number,
+            kind,
+            lazy([r for r in rows if r["type"] == kind and r["date"] in dates]),
+            persons,
+            ListAside,
+            True,
         )
     ]
     assert any(
@@ -437,6 +449,56 @@ def test_merging_speech_a_speaker_at_a_time_gives_the_same_events(monkeypatch: p
         for e in batch
     ]
     assert sorted(streamed, key=lambda e: e["id"]) == sorted(whole, key=lambda e: e["id"])
+
+
+class ListAside:
+    """Rows set aside by speaker in lists: what the store's temporary table does, for :func:`split`
+    without a store."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str | None, list[Any]] = {}
+
+    def put(self, rows: Any) -> None:
+        for speaker, row in rows:
+            self.rows.setdefault(speaker, []).append(row)
+
+    def read(self, speaker: str | None) -> Any:
+        return iter(self.rows.get(speaker, []))
+
+    def clear(self) -> None:
+        self.rows.clear()
+
+
+def test_speech_set_aside_in_the_store_merges_into_the_events_of_held_rows(
+    corpus_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    persons = corpus_io.person_ids(corpus_store)
+    shards = event_shards.plan(corpus_io.event_dates(corpus_store))
+
+    def events(stream: bool) -> list[dict[str, Any]]:
+        units = event_shards.units(corpus_store, shards, persons, stream=stream)
+        return [
+            e
+            for batch in event_shards.numbered(event_shards.unit_events(u, persons) for u in units)
+            for e in batch
+        ]
+
+    held = events(False)
+    put: list[int] = []
+    original = corpus_io.SpeechAside.put
+
+    def counting_put(self: corpus_io.SpeechAside, rows: Any) -> None:
+        rows = list(rows)
+        put.append(len(rows))
+        original(self, rows)
+
+    monkeypatch.setattr(corpus_io.SpeechAside, "put", counting_put)
+    monkeypatch.setattr(event_shards, "UNIT_ROWS", 5)
+    for stream in (False, True):
+        put.clear()
+        assert events(stream) == held
+        assert sum(put) > 20  # the large shards of speech went through the store's table
+    assert corpus_store.conn.execute("SELECT COUNT(*) FROM speech_aside").fetchone()[0] == 0
 
 
 def test_a_shards_mentions_are_read_a_date_at_a_time_in_merging_order(corpus_store: Store) -> None:

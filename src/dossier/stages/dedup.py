@@ -110,7 +110,17 @@ def fingerprints(text: str, k: int = SHINGLE_WORDS) -> np.ndarray:
         combined = hashes[:n] * _POWERS[0]
         for j in range(1, k):
             combined += hashes[j : j + n] * _POWERS[j]
-        return np.unique(_mix(combined))
+        return _distinct(_mix(combined))
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of an array (sorted in place): ``np.unique``'s answer, which takes
+    five times as long on a text's fingerprints."""
+    values.sort()
+    keep = np.empty(len(values), dtype=bool)
+    keep[:1] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 def signature(prints: np.ndarray) -> np.ndarray:

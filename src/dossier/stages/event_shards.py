@@ -9,8 +9,8 @@ that merging every mention at once gives. On an engine that runs the work in thi
 rows are merged as they are read, never held; sent to a worker, only one shard's are held at a time.
 
 A shard of speech (statements, accusations, denials) is merged a speaker at a time: a mention of
-speech only joins a cluster of its own speaker. A large one is read again for each group of speakers
-(:data:`UNIT_ROWS` rows at most, unless one speaker alone has more), so that its rows are never all in
+speech only joins a cluster of its own speaker. A large one (over :data:`UNIT_ROWS` rows) is set aside
+in the store as it is read and read back a speaker at a time, so that its rows are never all in
 memory: at 100,000 articles a year of statements has 115,000–127,000 mentions, four times the
 largest other shard. Its events are numbered together at the end
 (:func:`dossier.stages.event_merge.number_ids`), so that two events first told by one sentence get the
@@ -19,11 +19,10 @@ ids they would get merged at once.
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 from dossier.stages.event_merge import SPEECH, date_order, merge_shard, number_ids, speaker_of
 from dossier.timex.values import interval
@@ -64,12 +63,25 @@ def shard_events(rows: list[dict[str, Any]], person_ids: set[str]) -> list[dict[
 
 # (shard, mention rows, lines several speakers tell)
 Unit = tuple[int, Iterable[Any], set[tuple[str, str, int]]]
-# reads a shard's rows (again), those whose participants as stored (JSON) pass the test when one is given,
-# a date's rows together (as the store reads them: a date at a time)
-Reader = Callable[[Callable[[str], bool] | None], Iterable[Any]]
-# rows of speech held at once: a year of statements at 100,000 articles is read again in 7 or 8 groups
-# (in 4 at 40,000 rows, whose 13 MB of rows were the events stage's largest need)
+# reads a shard's rows in merging order, a date's rows together (as the store reads them: a date at a time)
+Reader = Callable[[], Iterable[Any]]
+
+
+class Aside(Protocol):
+    """Where a large shard of speech is set aside as it is read: (speaker, row) pairs put in merging
+    order, read back a speaker at a time in that order (:class:`dossier.store.corpus_io.SpeechAside`)."""
+
+    def put(self, rows: Iterable[tuple[str | None, Any]]) -> None: ...
+
+    def read(self, speaker: str | None) -> Iterable[Any]: ...
+
+    def clear(self) -> None: ...
+
+
+# rows of speech held at once: a shard of speech with more is set aside in the store as it is read and
+# read back a speaker at a time (at 100,000 articles a year of statements has 115,000-127,000 rows)
 UNIT_ROWS = 20_000
+_PUT_ROWS = 2_000  # rows set aside per statement
 
 
 def units(store: Any, shards: list[Shard], person_ids: set[str], stream: bool = False) -> Iterator[Unit]:
@@ -77,32 +89,41 @@ def units(store: Any, shards: list[Shard], person_ids: set[str], stream: bool = 
     split by speaker (a mention only joins a cluster of its own speaker, so each speaker's mentions
     merge on their own, in a fraction of the memory), any other shard whole. A unit names the
     (date, article, line) that mentions of several speakers tell: events first told there are
-    numbered across the shard's units (:func:`numbered`). ``stream``: a unit of a whole shard gives its
-    rows as they are read (for an engine that runs the units in this process, as it reads them)."""
-    from dossier.store.corpus_io import iter_event_mentions
+    numbered across the shard's units (:func:`numbered`). ``stream``: a unit gives its rows as they
+    are read (for an engine that runs the units in this process, as it reads them)."""
+    from dossier.store.corpus_io import SpeechAside, iter_event_mentions
 
     for number, (kind, dates) in enumerate(shards):
         in_order = sorted(dates, key=date_order)  # rows come in merging order, a date at a time
         read = partial(iter_event_mentions, store, kind, in_order)
-        yield from split(number, kind, read, person_ids, stream)
+        yield from split(number, kind, read, person_ids, partial(SpeechAside, store), stream)
 
 
-def split(number: int, kind: str, read: Reader, person_ids: set[str], stream: bool = False) -> Iterator[Unit]:
-    """The units of one shard (see :func:`units`), its rows read through ``read``. A large shard of
-    speech is read once to count each speaker's rows, then once per group of speakers holding up to
-    :data:`UNIT_ROWS` rows: only that group's rows are in memory at a time. ``stream``: a group of one
-    speaker gives its rows as they are read (at 100,000 articles one speaker has 25,683 statements in a
+def split(
+    number: int,
+    kind: str,
+    read: Reader,
+    person_ids: set[str],
+    aside: Callable[[], Aside],
+    stream: bool = False,
+) -> Iterator[Unit]:
+    """The units of one shard (see :func:`units`), its rows read once through ``read``. The rows of a
+    shard of speech are held by speaker while they are at most :data:`UNIT_ROWS`; past that, they are
+    set aside (``aside``) and each speaker's read back on its own. ``stream``: a speaker's rows set
+    aside are given as they are read back (at 100,000 articles one speaker has 25,683 statements in a
     year, 9 MB of rows when held)."""
     if kind not in SPEECH:
-        yield number, read(None) if stream else list(read(None)), set()
+        yield number, read() if stream else list(read()), set()
         return
     counts: Counter[str | None] = Counter()
     # the first speaker of each (article, line) of the date being read: rows come a date at a time
     first_teller: dict[tuple[str, int], str | None] = {}
     date = None
     shared: set[tuple[str, str, int]] = set()
-    held: dict[str | None, list[Any]] | None = defaultdict(list)  # all rows, while they are few
-    for total, row in enumerate(read(None), 1):
+    held: dict[str | None, list[Any]] = defaultdict(list)  # all rows, while they are few
+    put: list[tuple[str | None, Any]] = []
+    kept: Aside | None = None
+    for total, row in enumerate(read(), 1):
         speaker = speaker_of(row["participants"], person_ids)
         counts[speaker] += 1
         if row["date"] != date:
@@ -110,49 +131,30 @@ def split(number: int, kind: str, read: Reader, person_ids: set[str], stream: bo
             date = row["date"]
         if first_teller.setdefault((row["article"], row["line"]), speaker) != speaker:
             shared.add((date, row["article"], row["line"]))
-        if held is not None:
+        if kept is None:
             held[speaker].append(row)
             if total > UNIT_ROWS:
-                held = None
+                kept = aside()
+                for who, rows in held.items():
+                    kept.put((who, r) for r in rows)
+                held.clear()
+            continue
+        put.append((speaker, row))
+        if len(put) >= _PUT_ROWS:
+            kept.put(put)
+            put = []
     del first_teller
     order = sorted(counts, key=lambda s: s or "")
-    if held is not None:
+    if kept is None:
         for speaker in order:
             yield number, held.pop(speaker), shared
         return
-    speakers: dict[str, str | None] = {}  # participants as stored → speaker
-
-    def told_by(wanted: set[str | None]) -> Callable[[str], bool]:
-        def test(participants: str) -> bool:
-            if participants not in speakers:
-                speakers[participants] = speaker_of(json.loads(participants), person_ids)
-            return speakers[participants] in wanted
-
-        return test
-
-    for group in _groups(order, counts):
-        if stream and len(group) == 1:  # a speaker alone (over UNIT_ROWS or not): merged as read
-            yield number, read(told_by(set(group))), shared
-            continue
-        rows: dict[str | None, list[Any]] = defaultdict(list)
-        for row in read(told_by(set(group))):
-            rows[speaker_of(row["participants"], person_ids)].append(row)
-        for speaker in group:
-            yield number, rows.pop(speaker), shared
-
-
-def _groups(order: list[str | None], counts: Counter[str | None]) -> Iterator[list[str | None]]:
-    """Consecutive speakers whose rows add up to at most UNIT_ROWS (one alone when it has more)."""
-    group: list[str | None] = []
-    size = 0
+    kept.put(put)
+    del put
     for speaker in order:
-        if group and size + counts[speaker] > UNIT_ROWS:
-            yield group
-            group, size = [], 0
-        group.append(speaker)
-        size += counts[speaker]
-    if group:
-        yield group
+        rows = kept.read(speaker)
+        yield number, rows if stream else list(rows), shared
+    kept.clear()
 
 
 def unit_events(unit: Unit, person_ids: set[str]) -> tuple[int, list[dict[str, Any]]]:

@@ -12,7 +12,7 @@ import contextlib
 import heapq
 import itertools
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from dossier.timex.values import interval
@@ -87,7 +87,11 @@ class SlotRow:
         return getattr(self, key, default)
 
     def __reduce__(self) -> tuple[Any, ...]:  # sent to workers by the Ray engine
-        return type(self), tuple(getattr(self, name) for name in self.__slots__)
+        return type(self), self.fields()
+
+    def fields(self, **replaced: Any) -> tuple[Any, ...]:
+        """The fields in column order, those named in ``replaced`` replaced."""
+        return tuple(replaced[name] if name in replaced else getattr(self, name) for name in self.__slots__)
 
 
 class MentionRow(SlotRow):
@@ -108,13 +112,63 @@ class MentionRow(SlotRow):
     )
 
 
-def iter_event_mentions(
-    store: Store, kind: str, dates: list[str], keep: Callable[[str], bool] | None = None
-) -> Iterator[MentionRow]:
+class SpeechAside:
+    """The rows of one large shard of speech set aside in a temporary table of the store's connection
+    as the shard is read (once), each with its speaker, to be read back a speaker at a time in the
+    order they were put: the shard's merging order. (Read again for each group of speakers instead,
+    a year of statements at 100,000 articles was read 8 times; the number of reads grew with the
+    store.) Emptied when made and by :meth:`clear`."""
+
+    _COLUMNS = "article, sentence, line, type, date, date_end, participants, place, summary, text"
+
+    def __init__(self, store: Store) -> None:
+        self.conn = store.conn
+        self.conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS speech_aside (speaker TEXT NOT NULL, seq INTEGER NOT NULL,"
+            " article TEXT, sentence INTEGER, line INTEGER, type TEXT, date TEXT, date_end TEXT,"
+            " participants TEXT, place TEXT, summary TEXT, text TEXT)"
+        )
+        self.conn.execute("CREATE INDEX IF NOT EXISTS speech_aside_speaker ON speech_aside(speaker, seq)")
+        self.clear()
+        self.count = 0
+
+    def put(self, rows: Iterable[tuple[str | None, MentionRow]]) -> None:
+        """Set aside (speaker, row) pairs; a speaker's rows are read back in the order put."""
+        values = []
+        for speaker, row in rows:
+            values.append((speaker or "", self.count, *row.fields(participants=json.dumps(row.participants))))
+            self.count += 1
+        self.conn.executemany(
+            f"INSERT INTO speech_aside (speaker, seq, {self._COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            values,
+        )
+
+    def read(self, speaker: str | None) -> Iterator[MentionRow]:
+        """A speaker's rows, as they are read, in the order they were put."""
+        rows = self.conn.execute(
+            f"SELECT {self._COLUMNS} FROM speech_aside WHERE speaker = ? ORDER BY seq", (speaker or "",)
+        )
+        names: dict[str, str] = {}
+        for values in rows.tuples():
+            article, sentence, line, kind, date, date_end, participants, *rest = values
+            yield MentionRow(
+                names.setdefault(article, article),
+                sentence,
+                line,
+                kind,
+                names.setdefault(date, date),
+                date_end,
+                [names.setdefault(p, p) for p in json.loads(participants)],
+                *rest,
+            )
+
+    def clear(self) -> None:
+        self.conn.execute("DELETE FROM speech_aside")
+
+
+def iter_event_mentions(store: Store, kind: str, dates: list[str]) -> Iterator[MentionRow]:
     """The event mentions of canonical articles of one type and one of ``dates`` (a shard, its dates in
-    merging order: :func:`dossier.stages.event_merge.date_order`), as they are read, in merging order;
-    only those whose participants (as stored: a JSON list) ``keep`` accepts when it is given (the
-    others are never made into rows).
+    merging order: :func:`dossier.stages.event_merge.date_order`), as they are read, in merging order.
 
     Dates that tie in merging order are read together, and the others one at a time, so that the
     database sorts one date's rows, not a shard's (at 100,000 articles 33,000 rows: 17 MB of sorter),
@@ -142,8 +196,6 @@ def iter_event_mentions(
         rows = store.conn.execute(sql, (kind, *run, *run))
         for values in rows.tuples():
             article, sentence, line, kind_, date, date_end, participants, *rest = values
-            if keep is not None and not keep(participants):
-                continue
             yield MentionRow(
                 names.setdefault(article, article),
                 sentence,
