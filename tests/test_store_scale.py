@@ -20,7 +20,7 @@ from dossier.models import Source
 from dossier.pipeline import PIPELINE_VERSION, build, process
 from dossier.stages import claims, dedup, event_merge, event_shards
 from dossier.stages.event_merge import date_order, order_key
-from dossier.store import corpus_io, search_index
+from dossier.store import bulk_indexes, corpus_io, search_index
 from dossier.store.schema import INSERTION_ORDER, MIGRATIONS, ddl_for
 from dossier.store.search import search
 from dossier.store.sqlite import Store
@@ -584,3 +584,21 @@ def test_mentions_are_counted_with_a_small_cache_given_back_after(corpus_store: 
         counted[(row["entity"], row["type"], row["text"], row["method"], row["confidence"])] = row["n"]
     assert counted == expected
     assert corpus_store.dialect != "sqlite" or cache() == before
+
+
+def test_rewriting_the_timeline_keeps_its_indexes_and_an_error_keeps_the_old_one(corpus_store: Store) -> None:
+    names = corpus_io._TIMELINE_INDEXES
+    before = bulk_indexes.definitions(corpus_store, names)
+    assert set(before) == set(names)
+    rows = corpus_store.conn.execute("SELECT COUNT(*) FROM event_evidence").fetchone()[0]
+    assert rows > 100
+
+    def failing() -> Any:
+        yield [{"id": "evt-x", "date": "2024-06-19", "type": "meeting", "summary": "s", "evidence": []}]
+        raise RuntimeError("stage failed")
+
+    with pytest.raises(RuntimeError):
+        corpus_io.write_events(corpus_store, failing())
+    assert bulk_indexes.definitions(corpus_store, names) == before
+    assert corpus_store.conn.execute("SELECT COUNT(*) FROM event_evidence").fetchone()[0] == rows
+    assert corpus_store.conn.execute("SELECT COUNT(*) FROM events WHERE id = 'evt-x'").fetchone()[0] == 0
