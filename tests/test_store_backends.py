@@ -13,6 +13,7 @@ from dossier.engine.compare import comparable_export
 from dossier.incremental import remove
 from dossier.pipeline import build
 from dossier.store.backend import normalise, sqlite_null_order
+from dossier.store.in_list import padded
 from dossier.store.search import search
 from dossier.store.sqlite import Store
 
@@ -73,3 +74,13 @@ def test_questions_are_answered_alike_on_both_backends(built_store: Store, sqlit
     assert [(c.article, c.line) for c in on_pg.citations][:1] == [
         (c.article, c.line) for c in on_sqlite.citations
     ][:1]
+
+
+def test_in_lists_come_in_few_shapes_and_test_the_same_values() -> None:
+    assert padded([]) == []
+    for n in range(1, 600):
+        values = list(range(n))
+        out = padded(values)
+        assert out[:n] == values and set(out) == set(values)
+        assert len(out) & (len(out) - 1) == 0 and len(out) < 2 * n  # a power of two, below twice n
+    assert len({len(padded(list(range(n)))) for n in range(1, 513)}) == 10

@@ -11,6 +11,8 @@ import json
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from dossier.store.in_list import padded
+
 if TYPE_CHECKING:
     from dossier.store.sqlite import Store
 
@@ -196,7 +198,7 @@ def article_summaries(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]
     """Title, date, outlet and source of the named articles."""
     out: dict[str, dict[str, Any]] = {}
     for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+        chunk = padded(ids[start : start + 500])
         marks = ",".join("?" * len(chunk))
         for r in store.conn.execute(
             "SELECT a.id, a.title, a.published, a.outlet, s.uri AS source_uri FROM articles a"
@@ -237,7 +239,7 @@ def entity_refs(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
     wanted = sorted(set(ids))
     out: dict[str, dict[str, Any]] = {}
     for start in range(0, len(wanted), 500):
-        part = wanted[start : start + 500]
+        part = padded(wanted[start : start + 500])
         marks = ",".join("?" * len(part))
         for r in store.conn.execute(f"SELECT id, name, type FROM entities WHERE id IN ({marks})", part):
             out[r["id"]] = {"id": r["id"], "name": r["name"], "type": r["type"]}

@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from dossier.store.in_list import padded
 from dossier.timex.values import interval
 
 if TYPE_CHECKING:
@@ -376,7 +377,7 @@ def sketches(store: Store, article_ids: Iterable[str]) -> dict[str, tuple[bytes,
     ids = list(article_ids)
     out: dict[str, tuple[bytes, int]] = {}
     for start in range(0, len(ids), 500):  # bounded parameter lists
-        part = ids[start : start + 500]
+        part = padded(ids[start : start + 500])
         rows = store.conn.execute(
             "SELECT article_id, signature, shingles FROM dedup_seen"
             f" WHERE signature IS NOT NULL AND article_id IN ({','.join('?' * len(part))})",
@@ -390,7 +391,7 @@ def bands_holding(store: Store, hashes: Sequence[int]) -> Iterator[tuple[int, st
     """(hash, article) of the stored bands with one of ``hashes``; given sorted, they are looked up in
     one pass over the hash index."""
     for start in range(0, len(hashes), 500):  # bounded parameter lists
-        part = [int(h) for h in hashes[start : start + 500]]
+        part = padded([int(h) for h in hashes[start : start + 500]])
         rows = store.conn.execute(
             f"SELECT hash, article_id FROM dedup_bands WHERE hash IN ({','.join('?' * len(part))})", part
         )
@@ -441,7 +442,7 @@ def copy_facts(store: Store, article_ids: list[str]) -> list[dict[str, Any]]:
     """What choosing a canonical copy needs, for the given articles."""
     out: list[dict[str, Any]] = []
     for start in range(0, len(article_ids), 500):
-        part = article_ids[start : start + 500]
+        part = padded(article_ids[start : start + 500])
         rows = store.conn.execute(
             "SELECT a.id, a.published, a.published_time, LENGTH(a.text) AS length, s.uri, a.start_line"
             " FROM articles a JOIN sources s ON s.id = a.source_id"
@@ -525,7 +526,7 @@ def claim_stances(store: Store, keys: list[str]) -> set[str]:
     """The stances the claim mentions of canonical articles with one of ``keys`` take."""
     out: set[str] = set()
     for start in range(0, len(keys), _KEYS_AT_ONCE):
-        part = keys[start : start + _KEYS_AT_ONCE]
+        part = padded(keys[start : start + _KEYS_AT_ONCE])
         sql = "SELECT DISTINCT m.stance" + _CANONICAL_KEYED.format(",".join("?" * len(part)))
         out.update(r[0] for r in store.conn.execute(sql, part).tuples())
     return out
@@ -558,7 +559,7 @@ def claim_mentions_in_order(store: Store, keys: list[str]) -> Iterator[ClaimRow]
                 None if published is None else names.setdefault(published, published),
             )
 
-    parts = [keys[i : i + _KEYS_AT_ONCE] for i in range(0, len(keys), _KEYS_AT_ONCE)]
+    parts = [padded(keys[i : i + _KEYS_AT_ONCE]) for i in range(0, len(keys), _KEYS_AT_ONCE)]
     if len(parts) == 1:
         yield from read(parts[0])
     else:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from dossier.store.in_list import padded
 from dossier.store.schema import INSERTION_ORDER
 from dossier.vi.text import fold
 
@@ -149,7 +150,7 @@ def evidence_of(store: Store, event_ids: list[str]) -> dict[str, list[dict[str, 
     """Each event's evidence (article, line, text) in the order it was written."""
     out: dict[str, list[dict[str, Any]]] = {}
     for start in range(0, len(event_ids), _CHUNK):
-        part = event_ids[start : start + _CHUNK]
+        part = padded(event_ids[start : start + _CHUNK])
         rows = store.conn.execute(
             "SELECT event_id, article_id AS article, line, text FROM event_evidence"
             f" WHERE event_id IN ({','.join('?' * len(part))})"
@@ -179,7 +180,7 @@ def entity_names(store: Store, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     wanted = sorted(set(ids))
     out: dict[str, dict[str, Any]] = {}
     for start in range(0, len(wanted), _CHUNK):
-        part = wanted[start : start + _CHUNK]
+        part = padded(wanted[start : start + _CHUNK])
         for r in store.conn.execute(
             f"SELECT id, name, type, aliases FROM entities WHERE id IN ({','.join('?' * len(part))})", part
         ):

@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from dossier.store import corpus_io
+from dossier.store.in_list import padded
 from dossier.vi.text import fold, match_key
 
 if TYPE_CHECKING:
@@ -264,7 +265,7 @@ def _indexed(conn: Any, article_ids: list[str]) -> list[str]:
     """Those of the articles that are in the index."""
     out: list[str] = []
     for start in range(0, len(article_ids), 500):
-        part = article_ids[start : start + 500]
+        part = padded(article_ids[start : start + 500])
         marks = ",".join("?" * len(part))
         out.extend(
             r[0]
