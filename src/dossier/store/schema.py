@@ -375,6 +375,18 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX event_mentions_article ON event_mentions(article_id, sentence)
         """,
     ),
+    (
+        "0012_event_mentions_in_merging_order",
+        # Event merging reads a date's mentions ordered by article and line: with the index on type and
+        # date alone, SQLite sorted each date's rows (4 MB of sorter beside the page cache); with these
+        # columns in the index it sorts only the rows of one article and line (at 100,000 articles the
+        # events stage peaked at 94.0 MB instead of 98.6, in 114.7 CPU s instead of 117.2; the index
+        # takes 50 MB, 0.5 kB per article)
+        """
+        DROP INDEX IF EXISTS event_mentions_type_date;
+        CREATE INDEX event_mentions_type_date ON event_mentions(type, date, article_id, line)
+        """,
+    ),
 ]
 
 # Where PostgreSQL needs other DDL than SQLite: full-text search is a tsvector column (over the same
