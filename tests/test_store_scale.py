@@ -469,6 +469,16 @@ class ListAside:
         self.rows.clear()
 
 
+def _timeline(store: Store, shards: list[event_shards.Shard], persons: set[str], stream: bool) -> list[Any]:
+    """The events the units of the shards give, numbered."""
+    units = event_shards.units(store, shards, persons, stream=stream)
+    return [
+        e
+        for batch in event_shards.numbered(event_shards.unit_events(u, persons) for u in units)
+        for e in batch
+    ]
+
+
 def test_speech_set_aside_in_the_store_merges_into_the_events_of_held_rows(
     corpus_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -476,12 +486,7 @@ def test_speech_set_aside_in_the_store_merges_into_the_events_of_held_rows(
     shards = event_shards.plan(corpus_io.event_dates(corpus_store))
 
     def events(stream: bool) -> list[dict[str, Any]]:
-        units = event_shards.units(corpus_store, shards, persons, stream=stream)
-        return [
-            e
-            for batch in event_shards.numbered(event_shards.unit_events(u, persons) for u in units)
-            for e in batch
-        ]
+        return _timeline(corpus_store, shards, persons, stream)
 
     held = events(False)
     put: list[int] = []
@@ -525,12 +530,7 @@ def test_a_streamed_shard_merges_as_it_is_read_into_the_events_of_a_held_one(cor
     shards = event_shards.plan(corpus_io.event_dates(corpus_store))
 
     def events(stream: bool) -> list[dict[str, Any]]:
-        units = event_shards.units(corpus_store, shards, persons, stream=stream)
-        return [
-            e
-            for batch in event_shards.numbered(event_shards.unit_events(u, persons) for u in units)
-            for e in batch
-        ]
+        return _timeline(corpus_store, shards, persons, stream)
 
     whole = [
         rows

@@ -151,17 +151,7 @@ class SpeechAside:
         )
         names: dict[str, str] = {}
         for values in rows.tuples():
-            article, sentence, line, kind, date, date_end, participants, *rest = values
-            yield MentionRow(
-                names.setdefault(article, article),
-                sentence,
-                line,
-                kind,
-                names.setdefault(date, date),
-                date_end,
-                [names.setdefault(p, p) for p in json.loads(participants)],
-                *rest,
-            )
+            yield _mention_row(values, names)
 
     def clear(self) -> None:
         self.conn.execute("DELETE FROM speech_aside")
@@ -196,17 +186,23 @@ def iter_event_mentions(store: Store, kind: str, dates: list[str]) -> Iterator[M
         )
         rows = store.conn.execute(sql, (kind, *run, *run))
         for values in rows.tuples():
-            article, sentence, line, kind_, date, date_end, participants, *rest = values
-            yield MentionRow(
-                names.setdefault(article, article),
-                sentence,
-                line,
-                kind,
-                names.setdefault(date, date),
-                date_end,
-                [names.setdefault(p, p) for p in json.loads(participants)],
-                *rest,
-            )
+            yield _mention_row(values, names)
+
+
+def _mention_row(values: Sequence[Any], names: dict[str, str]) -> MentionRow:
+    """A row of event mention columns (:data:`SpeechAside._COLUMNS`, participants as JSON), its ids,
+    dates and type shared through ``names``: a shard holds few distinct ones."""
+    article, sentence, line, kind, date, date_end, participants, *rest = values
+    return MentionRow(
+        names.setdefault(article, article),
+        sentence,
+        line,
+        names.setdefault(kind, kind),
+        names.setdefault(date, date),
+        date_end,
+        [names.setdefault(p, p) for p in json.loads(participants)],
+        *rest,
+    )
 
 
 def write_events(store: Store, batches: Iterable[list[dict[str, Any]]]) -> int:

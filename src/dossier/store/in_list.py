@@ -22,4 +22,3 @@ def padded(values: Sequence[T]) -> list[T]:
         return []
     size = 1 << (n - 1).bit_length()
     return [*values, *[values[-1]] * (size - n)]
-
