@@ -118,7 +118,8 @@ class Store:
     def batched(self, articles: int = 500) -> Iterator[None]:
         """Group the :meth:`save` calls made inside into transactions of whole sources, each committed
         once it holds about ``articles`` articles, and at the end. Writing many small sources at once
-        is much cheaper (the search index is flushed once per transaction). A crash loses the sources
+        is much cheaper: a commit writes every page the transaction changed (the search index is not
+        among the savings: FTS5 writes a segment at each source's savepoint). A crash loses the sources
         of the open transaction, never part of one: the next build processes them again. Any other
         write commits the open transaction first."""
         self._batch_limit = max(1, articles)
