@@ -115,8 +115,13 @@ def child_build(
     corpus: Path, db: Path, engine: str, workers: int, queries: int, anchor_every: float = 0, sample: int = 50
 ) -> dict[str, Any]:
     """Build ``corpus`` into ``db`` and measure; what the parent reads as JSON. ``anchor_every`` > 0:
-    underthesea is sampled during the build (:class:`AnchorSamples`, ``sample`` articles each time)."""
-    from dossier import pipeline
+    underthesea is sampled during the build (:class:`AnchorSamples`, ``sample`` articles each time).
+
+    The corpus stages run as ``dossier build`` runs them: in this process, or (a local build of a large
+    store, :func:`dossier.fresh_stages.wanted`) each in a fresh interpreter replacing it, the last then
+    replaced by :func:`child_after_build`, which measures the store. The process is one all along: its
+    CPU time and peak RSS span all of them."""
+    from dossier import fresh_stages, pipeline
     from dossier.engine import make_engine
     from dossier.stages import decode, entities, extract
     from dossier.store.sqlite import Store
@@ -140,25 +145,66 @@ def child_build(
     rss_loaded = rss_mb()
     store = Store(db)
     t0, c0 = time.perf_counter(), time.process_time()
-    report = pipeline.build([str(corpus)], store, ctx=ctx, list_uris=False)
-    wall, proc_cpu = time.perf_counter() - t0 - samples.waited, time.process_time() - c0
-    rss_build = rss_mb()  # the build's own peak, before the queries below read whole tables
-    ctx.engine.close()
-    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    size = sum(p.stat().st_size for p in db.parent.glob(db.name + "*") if p.is_file())
-    out: dict[str, Any] = {
+    report = pipeline.build([str(corpus)], store, ctx=ctx, list_uris=False, finish=False)
+    partial: dict[str, Any] = {
         "articles": report.articles,
         "failed": len(report.failed),
+        "started": [t0, c0],
+        "stages": cpu,
+        "rss_loaded_mb": rss_loaded,
+        "queries": queries,
+    }
+    if report.stale and fresh_stages.wanted(store, ctx):
+        ctx.engine.close()
+        store.close()
+        partial.update(waited=samples.waited, rates=samples.rates)
+        saved, timings = db.with_name(db.name + ".partial.json"), db.with_name(db.name + ".stages.jsonl")
+        saved.write_text(json.dumps(partial), encoding="utf-8")
+        timings.unlink(missing_ok=True)
+        then = [sys.executable, __file__, "_after_build", str(db), str(saved), str(timings)]
+        fresh_stages.run_in_fresh_interpreters(str(db), ctx.options, then=then, timings=str(timings))
+    if report.stale:
+        pipeline.finish_build(store, ctx)
+    ctx.engine.close()
+    partial.update(waited=samples.waited, rates=samples.rates)
+    return measure_build(store, db, partial)
+
+
+def child_after_build(db: Path, saved: Path, timings: Path) -> dict[str, Any]:
+    """The measures of a build whose corpus stages each ran in a fresh interpreter (:func:`child_build`)."""
+    from dossier.store.sqlite import Store
+
+    partial = json.loads(saved.read_text(encoding="utf-8"))
+    saved.unlink()
+    peaks = {}
+    for line in timings.read_text(encoding="utf-8").splitlines():
+        stage = json.loads(line)
+        partial["stages"][f"corpus:{stage['stage']}"] = stage["cpu_s"]
+        peaks[stage["stage"]] = stage["peak_rss_mb"]
+    timings.unlink()
+    partial["corpus_stage_peaks_mb"] = peaks
+    return measure_build(Store(db), db, partial)
+
+
+def measure_build(store: Any, db: Path, partial: dict[str, Any]) -> dict[str, Any]:
+    """Time and memory of the build started at ``partial["started"]`` (in this process, which may have
+    been several interpreters), then the store's size, counts and query latency."""
+    t0, c0 = partial.pop("started")
+    wall, proc_cpu = time.perf_counter() - t0 - partial.pop("waited"), time.process_time() - c0
+    rss_build = rss_mb()  # the build's own peak, before the queries below read whole tables
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    size = sum(p.stat().st_size for p in db.parent.glob(db.name + "*") if p.is_file())
+    rates, queries = partial.pop("rates"), partial.pop("queries")
+    out: dict[str, Any] = {
+        **partial,
         "wall": wall,
         "cpu": proc_cpu,
-        "stages": dict(cpu),
-        "rss_loaded_mb": rss_loaded,
         "rss_build_mb": rss_build,
         "store_bytes": size,
         "counts": store.counts(),
     }
-    if samples.rates:
-        out["underthesea_during"] = samples.rates
+    if rates:
+        out["underthesea_during"] = rates
     if queries:
         out.update(query_latency(store, queries))
     out["rss_peak_mb"] = rss_mb()
@@ -558,6 +604,8 @@ if __name__ == "__main__":
         corpus, db, engine, workers, queries = sys.argv[2:7]
         every = float(sys.argv[7]) if len(sys.argv) > 7 else 0
         print(json.dumps(child_build(Path(corpus), Path(db), engine, int(workers), int(queries), every)))
+    elif len(sys.argv) > 1 and sys.argv[1] == "_after_build":
+        print(json.dumps(child_after_build(*map(Path, sys.argv[2:5]))))
     elif len(sys.argv) > 1 and sys.argv[1] == "_export":
         print(json.dumps(child_export(Path(sys.argv[2]), Path(sys.argv[3]))))
     elif len(sys.argv) > 1 and sys.argv[1] == "_segmenter":

@@ -19,7 +19,8 @@ from dossier.cli_scale import prepare_build, remove_cmd, watch_cmd
 from dossier.config import Options
 from dossier.engine import make_engine
 from dossier.errors import DossierError
-from dossier.pipeline import PIPELINE_VERSION, Context, build, stages
+from dossier.fresh_stages import MIN_ARTICLES, MODES, run_in_fresh_interpreters, wanted
+from dossier.pipeline import PIPELINE_VERSION, Context, build, finish_build, stages
 from dossier.stages.ingest import MEDIA_TYPES, is_url
 from dossier.store.backend import is_database_url
 from dossier.store.sqlite import Store
@@ -89,11 +90,19 @@ def build_cmd(
         [], help="An RSS or Atom feed URL: the items it lists that were not fetched before; repeatable."
     ),
     prune: bool = typer.Option(False, help="Remove stored files that were deleted from the folders given."),
+    fresh_stages: str = typer.Option(
+        "auto",
+        help="Run each corpus stage in a fresh interpreter, so that its memory goes back to the system"
+        f" before the next: auto (for a store of {MIN_ARTICLES:,} articles or more), always or never.",
+    ),
 ) -> None:
     """Ingest and process captures into the store, with a progress bar."""
     inputs = inputs or []
     if not inputs and not feed:
         console.print("[red]error[/red] give files, folders or URLs to build, or --feed URL", highlight=False)
+        raise typer.Exit(2)
+    if fresh_stages not in MODES:
+        console.print(f"[red]error[/red] --fresh-stages takes one of {', '.join(MODES)}", highlight=False)
         raise typer.Exit(2)
     store = _open(db, must_exist=False)
     try:
@@ -120,6 +129,7 @@ def build_cmd(
         transient=False,
     ) as bar:
         task = bar.add_task("", total=_count_inputs(inputs))
+        ctx = Context(options=options, engine=runner)
         try:
             extras = prepare_build(store, inputs, feed, options, prune)
             report = build(
@@ -127,10 +137,14 @@ def build_cmd(
                 store,
                 options,
                 on_source=lambda uri: bar.update(task, advance=1, description=escape(Path(uri).name)),
-                ctx=Context(options=options, engine=runner),
+                ctx=ctx,
                 list_uris=False,
+                finish=False,
             )
             extras.done(store, report)
+            apart = report.stale and wanted(store, ctx, fresh_stages)
+            if report.stale and not apart:
+                finish_build(store, ctx)
         except DossierError as err:  # another build holds the store (E036)
             store.close()
             bar.stop()
@@ -146,6 +160,9 @@ def build_cmd(
     )
     for uri, error in report.failed:
         console.print(f"  [red]failed[/red] {escape(uri)}: {escape(error)}", highlight=False, soft_wrap=True)
+    if apart:
+        console.print("cross-article objects: each corpus stage in a fresh interpreter", highlight=False)
+        run_in_fresh_interpreters(str(store.path), options, say=True)
 
 
 @app.command("status")

@@ -136,6 +136,8 @@ class BuildReport:
     articles: int = 0
     processed: int = 0
     skipped: int = 0
+    # the cross-article objects wait to be recomputed: a build asked not to finish (``finish=False``)
+    stale: bool = False
 
 
 def _failure_source(failure: ingest.Failure) -> ProcessedSource:
@@ -161,15 +163,30 @@ def build(
     on_source: Callable[[str], None] | None = None,
     ctx: Context | None = None,
     list_uris: bool = True,
+    finish: bool = True,
 ) -> BuildReport:
     """Ingest and process every input into ``store``. Rerunning on the same inputs changes nothing.
     ``list_uris`` False: the report counts the sources processed and unchanged without naming them.
+    ``finish`` False: the cross-article objects are left to recompute (``report.stale``; the store
+    remembers it, as after a crash): by :func:`finish_build`, or a stage per fresh interpreter
+    (:mod:`dossier.fresh_stages`).
 
     ``ctx`` carries the engine the sources and corpus shards run on (local by default); the store is
     written by this process only. One build at a time per store: raises E036 when another process is
     building into it."""
     with build_lock(store.path):
-        return _build(targets, store, ctx or Context(options=options or Options()), on_source, list_uris)
+        ctx = ctx or Context(options=options or Options())
+        return _build(targets, store, ctx, on_source, list_uris, finish)
+
+
+def finish_build(store: Store, ctx: Context | None = None) -> bool:
+    """Recompute the cross-article objects if a build left them stale; whether there was any to do."""
+    with build_lock(store.path):
+        if store.build_state(_FINALIZE_PENDING) is None:
+            return False
+        finalize(store, ctx or Context())
+        store.set_build_state(_FINALIZE_PENDING, None)
+        return True
 
 
 _FINALIZE_PENDING = FINALIZE_PENDING = "finalize_pending"  # set while cross-article objects are stale
@@ -195,6 +212,7 @@ def _build(
     ctx: Context,
     on_source: Callable[[str], None] | None,
     list_uris: bool = True,
+    finish: bool = True,
 ) -> BuildReport:
     report = BuildReport()
     # a build killed between its writes and the end of finalize left this set
@@ -253,7 +271,12 @@ def _build(
             if on_source:
                 on_source(uri)
     bulk_indexes.restore(store)  # also those a stopped build left aside
-    if report.processed or ctx.options.force or pending:
+    if not (report.processed or ctx.options.force or pending):
+        return report
+    if finish:
         finalize(store, ctx)
         store.set_build_state(_FINALIZE_PENDING, None)
+    else:
+        store.set_build_state(_FINALIZE_PENDING, "1")
+        report.stale = True
     return report
