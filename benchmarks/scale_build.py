@@ -402,6 +402,15 @@ def table(results: dict[int, dict[str, Any]], anchors: dict[str, Any], ray: dict
         lambda r: f"{r['rss_build_mb']:.0f} ({r['rss_loaded_mb']:.0f}; {r['rss_peak_mb']:.0f})",
     )
     row(
+        "corpus stages, each in a fresh interpreter: its own peak RSS, MB (dedup / entities / events /"
+        " claims)",
+        lambda r: (
+            " / ".join(f"{mb:.0f}" for mb in r["corpus_stage_peaks_mb"].values())
+            if "corpus_stage_peaks_mb" in r
+            else "in the build's interpreter"
+        ),
+    )
+    row(
         "store size, MB (bytes per article)",
         lambda r: f"{r['store_bytes'] / 1e6:.1f} ({r['store_bytes'] / r['articles']:,.0f})",
     )
