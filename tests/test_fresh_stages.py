@@ -20,6 +20,7 @@ from dossier.config import Options
 from dossier.engine.compare import comparable_export
 from dossier.fresh_stages import Plan, command, wanted
 from dossier.pipeline import FINALIZE_PENDING, Context, build, finish_build
+from dossier.store import bulk_indexes
 from dossier.store.lock import build_lock
 from dossier.store.sqlite import Store
 
@@ -41,8 +42,8 @@ def test_a_build_with_fresh_stages_leaves_the_store_of_an_in_process_build(
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    # the summary, then a line from each stage's own interpreter, in the pipeline's order
-    lines = ("30 articles written", "  dedup:", "  entities:", "  events:", "  claims:")
+    # the summary, then a line from each step's own interpreter, in order
+    lines = ("30 articles written", "  indexes:", "  dedup:", "  entities:", "  events:", "  claims:")
     said = [done.stderr.index(line) for line in lines]
     assert said == sorted(said)
     with Store(db) as store:
@@ -62,12 +63,13 @@ def test_a_stage_that_cannot_run_leaves_the_cross_article_objects_to_the_next_bu
         with build_lock(store.path):  # another build holds the store
             held = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
         assert held.returncode == 1
-        assert "corpus stage dedup" in held.stderr and "E036" in held.stderr
+        assert "step indexes" in held.stderr and "E036" in held.stderr
         assert store.build_state(FINALIZE_PENDING) == "1" and _events(store) == 0
+        assert bulk_indexes.deferred(store)  # set aside while the sources were written, not made again
         # the next build finds nothing new to process and recomputes what the stage left
         again = build([CORPUS.as_posix()], store)
         assert again.processed == 0 and not again.stale
-        assert store.build_state(FINALIZE_PENDING) is None
+        assert store.build_state(FINALIZE_PENDING) is None and not bulk_indexes.deferred(store)
         assert comparable_export(store) == comparable_export(built_store)
         assert finish_build(store) is False  # nothing left to recompute
 

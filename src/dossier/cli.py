@@ -92,8 +92,9 @@ def build_cmd(
     prune: bool = typer.Option(False, help="Remove stored files that were deleted from the folders given."),
     fresh_stages: str = typer.Option(
         "auto",
-        help="Run each corpus stage in a fresh interpreter, so that its memory goes back to the system"
-        f" before the next: auto (for a store of {MIN_ARTICLES:,} articles or more), always or never.",
+        help="Make the indexes set aside and run each corpus stage in a fresh interpreter, so that each"
+        " step's memory goes back to the system before the next: auto (for a store of"
+        f" {MIN_ARTICLES:,} articles or more), always or never.",
     ),
 ) -> None:
     """Ingest and process captures into the store, with a progress bar."""
@@ -161,7 +162,7 @@ def build_cmd(
     for uri, error in report.failed:
         console.print(f"  [red]failed[/red] {escape(uri)}: {escape(error)}", highlight=False, soft_wrap=True)
     if apart:
-        console.print("cross-article objects: each corpus stage in a fresh interpreter", highlight=False)
+        console.print("indexes and cross-article objects: each step in a fresh interpreter", highlight=False)
         run_in_fresh_interpreters(str(store.path), options, say=True)
 
 

@@ -167,9 +167,9 @@ def build(
 ) -> BuildReport:
     """Ingest and process every input into ``store``. Rerunning on the same inputs changes nothing.
     ``list_uris`` False: the report counts the sources processed and unchanged without naming them.
-    ``finish`` False: the cross-article objects are left to recompute (``report.stale``; the store
-    remembers it, as after a crash): by :func:`finish_build`, or a stage per fresh interpreter
-    (:mod:`dossier.fresh_stages`).
+    ``finish`` False: the indexes set aside are left to make and the cross-article objects to recompute
+    (``report.stale``; the store remembers it, as after a crash): by :func:`finish_build`, or a step per
+    fresh interpreter (:mod:`dossier.fresh_stages`).
 
     ``ctx`` carries the engine the sources and corpus shards run on (local by default); the store is
     written by this process only. One build at a time per store: raises E036 when another process is
@@ -180,8 +180,10 @@ def build(
 
 
 def finish_build(store: Store, ctx: Context | None = None) -> bool:
-    """Recompute the cross-article objects if a build left them stale; whether there was any to do."""
+    """Make the indexes a build set aside and recompute the cross-article objects, if a build left them
+    stale; whether there was any to do."""
     with build_lock(store.path):
+        bulk_indexes.restore(store)
         if store.build_state(_FINALIZE_PENDING) is None:
             return False
         finalize(store, ctx or Context())
@@ -270,13 +272,15 @@ def _build(
                     report.failed.append((uri, done.error or ""))
             if on_source:
                 on_source(uri)
-    bulk_indexes.restore(store)  # also those a stopped build left aside
-    if not (report.processed or ctx.options.force or pending):
+    if not finish:
+        # what is left (the indexes set aside, the cross-article objects) waits for finish_build or
+        # fresh interpreters; a stopped build's indexes set aside imply its stale mark
+        if report.processed or ctx.options.force or pending:
+            store.set_build_state(_FINALIZE_PENDING, "1")
+            report.stale = True
         return report
-    if finish:
+    bulk_indexes.restore(store)  # also those a stopped build left aside
+    if report.processed or ctx.options.force or pending:
         finalize(store, ctx)
         store.set_build_state(_FINALIZE_PENDING, None)
-    else:
-        store.set_build_state(_FINALIZE_PENDING, "1")
-        report.stale = True
     return report
