@@ -136,7 +136,7 @@ class BuildReport:
     articles: int = 0
     processed: int = 0
     skipped: int = 0
-    # the cross-article objects wait to be recomputed: a build asked not to finish (``finish=False``)
+    # indexes set aside and cross-article objects wait: a build asked not to finish (``finish=False``)
     stale: bool = False
 
 
