@@ -13,7 +13,7 @@ from dossier.engine.compare import comparable_export
 from dossier.incremental import remove
 from dossier.pipeline import build
 from dossier.store.backend import normalise, sqlite_null_order
-from dossier.store.in_list import padded
+from dossier.store.in_list import in_lists, padded
 from dossier.store.search import search
 from dossier.store.sqlite import Store
 
@@ -84,3 +84,9 @@ def test_in_lists_come_in_few_shapes_and_test_the_same_values() -> None:
         assert out[:n] == values and set(out) == set(values)
         assert len(out) & (len(out) - 1) == 0 and len(out) < 2 * n  # a power of two, below twice n
     assert len({len(padded(list(range(n)))) for n in range(1, 513)}) == 10
+    # a long list in bounded parts, each padded and with its placeholders, all values in order
+    parts = list(in_lists(list(range(1_100)), 500))
+    assert [len(part) for part, _ in parts] == [512, 512, 128]
+    assert all(marks == ",".join("?" * len(part)) for part, marks in parts)
+    assert [v for part, _ in parts for v in dict.fromkeys(part)] == list(range(1_100))
+    assert list(in_lists([], 500)) == []

@@ -11,7 +11,7 @@ import json
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from dossier.store.in_list import padded
+from dossier.store.in_list import in_lists
 
 if TYPE_CHECKING:
     from dossier.store.sqlite import Store
@@ -197,9 +197,7 @@ def article_annotations(store: Store, article_id: str) -> dict[str, list[dict[st
 def article_summaries(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
     """Title, date, outlet and source of the named articles."""
     out: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = padded(ids[start : start + 500])
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_lists(ids, 500):
         for r in store.conn.execute(
             "SELECT a.id, a.title, a.published, a.outlet, s.uri AS source_uri FROM articles a"
             f" JOIN sources s ON s.id = a.source_id WHERE a.id IN ({marks})",
@@ -238,9 +236,7 @@ def entity_refs(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
     its mentions, as :func:`entity_names` gives them. Ids the store does not know are left out."""
     wanted = sorted(set(ids))
     out: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(wanted), 500):
-        part = padded(wanted[start : start + 500])
-        marks = ",".join("?" * len(part))
+    for part, marks in in_lists(wanted, 500):
         for r in store.conn.execute(f"SELECT id, name, type FROM entities WHERE id IN ({marks})", part):
             out[r["id"]] = {"id": r["id"], "name": r["name"], "type": r["type"]}
     for entity_id in wanted:

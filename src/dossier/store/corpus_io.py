@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from dossier.store.in_list import padded
+from dossier.store.in_list import in_lists
 from dossier.timex.values import interval
 
 if TYPE_CHECKING:
@@ -372,11 +372,10 @@ def sketches(store: Store, article_ids: Iterable[str]) -> dict[str, tuple[bytes,
     """(signature, shingles) of those of the articles hashed with them stored."""
     ids = list(article_ids)
     out: dict[str, tuple[bytes, int]] = {}
-    for start in range(0, len(ids), 500):  # bounded parameter lists
-        part = padded(ids[start : start + 500])
+    for part, marks in in_lists(ids, 500):
         rows = store.conn.execute(
             "SELECT article_id, signature, shingles FROM dedup_seen"
-            f" WHERE signature IS NOT NULL AND article_id IN ({','.join('?' * len(part))})",
+            f" WHERE signature IS NOT NULL AND article_id IN ({marks})",
             part,
         )
         out.update((r[0], (bytes(r[1]), r[2])) for r in rows.tuples())
@@ -386,10 +385,9 @@ def sketches(store: Store, article_ids: Iterable[str]) -> dict[str, tuple[bytes,
 def bands_holding(store: Store, hashes: Sequence[int]) -> Iterator[tuple[int, str]]:
     """(hash, article) of the stored bands with one of ``hashes``; given sorted, they are looked up in
     one pass over the hash index."""
-    for start in range(0, len(hashes), 500):  # bounded parameter lists
-        part = padded([int(h) for h in hashes[start : start + 500]])
+    for part, marks in in_lists(hashes, 500):  # numpy integers: made Python ints a part at a time
         rows = store.conn.execute(
-            f"SELECT hash, article_id FROM dedup_bands WHERE hash IN ({','.join('?' * len(part))})", part
+            f"SELECT hash, article_id FROM dedup_bands WHERE hash IN ({marks})", [int(h) for h in part]
         )
         yield from rows.tuples()
 
@@ -437,12 +435,11 @@ def duplicate_pairs(store: Store) -> list[tuple[str, str]]:
 def copy_facts(store: Store, article_ids: list[str]) -> list[dict[str, Any]]:
     """What choosing a canonical copy needs, for the given articles."""
     out: list[dict[str, Any]] = []
-    for start in range(0, len(article_ids), 500):
-        part = padded(article_ids[start : start + 500])
+    for part, marks in in_lists(article_ids, 500):
         rows = store.conn.execute(
             "SELECT a.id, a.published, a.published_time, LENGTH(a.text) AS length, s.uri, a.start_line"
             " FROM articles a JOIN sources s ON s.id = a.source_id"
-            f" WHERE a.id IN ({','.join('?' * len(part))})",
+            f" WHERE a.id IN ({marks})",
             part,
         )
         out.extend(dict(r) for r in rows)
@@ -521,9 +518,8 @@ _CANONICAL_KEYED = (
 def claim_stances(store: Store, keys: list[str]) -> set[str]:
     """The stances the claim mentions of canonical articles with one of ``keys`` take."""
     out: set[str] = set()
-    for start in range(0, len(keys), _KEYS_AT_ONCE):
-        part = padded(keys[start : start + _KEYS_AT_ONCE])
-        sql = "SELECT DISTINCT m.stance" + _CANONICAL_KEYED.format(",".join("?" * len(part)))
+    for part, marks in in_lists(keys, _KEYS_AT_ONCE):
+        sql = "SELECT DISTINCT m.stance" + _CANONICAL_KEYED.format(marks)
         out.update(r[0] for r in store.conn.execute(sql, part).tuples())
     return out
 
@@ -535,10 +531,10 @@ def claim_mentions_in_order(store: Store, keys: list[str]) -> Iterator[ClaimRow]
     backends, not whichever row the database met first)."""
     names: dict[str, str] = {}  # ids, keys, stances and propositions repeat: one string each
 
-    def read(part: list[str]) -> Iterator[ClaimRow]:
+    def read(part: list[str], marks: str) -> Iterator[ClaimRow]:
         rows = store.conn.execute(
             "SELECT m.article_id, m.sentence, m.line, m.stance, m.proposition, m.key, m.holders,"
-            " a.published" + _CANONICAL_KEYED.format(",".join("?" * len(part))) + " ORDER BY"
+            " a.published" + _CANONICAL_KEYED.format(marks) + " ORDER BY"
             " COALESCE(NULLIF(a.published, ''), '9999'), m.article_id, m.line, m.sentence, m.stance,"
             " m.proposition, m.key",
             part,
@@ -555,11 +551,11 @@ def claim_mentions_in_order(store: Store, keys: list[str]) -> Iterator[ClaimRow]
                 None if published is None else names.setdefault(published, published),
             )
 
-    parts = [padded(keys[i : i + _KEYS_AT_ONCE]) for i in range(0, len(keys), _KEYS_AT_ONCE)]
+    parts = list(in_lists(keys, _KEYS_AT_ONCE))
     if len(parts) == 1:
-        yield from read(parts[0])
+        yield from read(*parts[0])
     else:
-        yield from heapq.merge(*map(read, parts), key=ClaimRow.order)
+        yield from heapq.merge(*(read(*part) for part in parts), key=ClaimRow.order)
 
 
 # the fields of a piece of evidence that fill ``_COPY_CLAIM_TEXT`` after the claim's id

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from dossier.store.in_list import padded
+from dossier.store.in_list import in_lists
 from dossier.store.schema import INSERTION_ORDER
 from dossier.vi.text import fold
 
@@ -149,11 +149,10 @@ def count(store: Store, where: EventFilter | None = None) -> int:
 def evidence_of(store: Store, event_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     """Each event's evidence (article, line, text) in the order it was written."""
     out: dict[str, list[dict[str, Any]]] = {}
-    for start in range(0, len(event_ids), _CHUNK):
-        part = padded(event_ids[start : start + _CHUNK])
+    for part, marks in in_lists(event_ids, _CHUNK):
         rows = store.conn.execute(
             "SELECT event_id, article_id AS article, line, text FROM event_evidence"
-            f" WHERE event_id IN ({','.join('?' * len(part))})"
+            f" WHERE event_id IN ({marks})"
             f" ORDER BY event_id, {INSERTION_ORDER[store.dialect]}",
             part,
         )
@@ -179,10 +178,9 @@ def entity_names(store: Store, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     """The stored rows (id, name, type, aliases decoded) of the named entities."""
     wanted = sorted(set(ids))
     out: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(wanted), _CHUNK):
-        part = padded(wanted[start : start + _CHUNK])
+    for part, marks in in_lists(wanted, _CHUNK):
         for r in store.conn.execute(
-            f"SELECT id, name, type, aliases FROM entities WHERE id IN ({','.join('?' * len(part))})", part
+            f"SELECT id, name, type, aliases FROM entities WHERE id IN ({marks})", part
         ):
             out[r["id"]] = {**dict(r), "aliases": json.loads(r["aliases"] or "[]")}
     return out

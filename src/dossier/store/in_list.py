@@ -9,7 +9,7 @@ value (which changes no ``IN`` test) comes in one of ten shapes up to 512 values
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -22,3 +22,11 @@ def padded(values: Sequence[T]) -> list[T]:
         return []
     size = 1 << (n - 1).bit_length()
     return [*values, *[values[-1]] * (size - n)]
+
+
+def in_lists(values: Sequence[T], size: int) -> Iterator[tuple[list[T], str]]:
+    """``values`` a list of at most ``size`` at a time (parameter lists stay bounded), each
+    :func:`padded`, with its ``?, ?, …`` placeholders."""
+    for start in range(0, len(values), size):
+        part = padded(values[start : start + size])
+        yield part, ",".join("?" * len(part))

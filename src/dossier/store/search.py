@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier.errors import DossierError
 from dossier.store import search_pg
-from dossier.store.in_list import padded
+from dossier.store.in_list import in_lists
 from dossier.store.search_index import SENTENCE_SLOTS, ensure_index, token
 from dossier.store.search_query import Query, highlight, parse, score_sentence
 from dossier.vi.text import fold
@@ -267,9 +267,7 @@ def _capped_count(conn: sqlite3.Connection, parsed: Query | None, match: str, ca
 
 def _dates_of(conn: sqlite3.Connection, keys: list[int]) -> dict[int, str | None]:
     out: dict[int, str | None] = {}
-    for start in range(0, len(keys), 900):
-        chunk = padded(keys[start : start + 900])
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_lists(keys, 900):
         out.update(
             conn.execute(f"SELECT id, published FROM search_map WHERE id IN ({marks})", chunk).fetchall()
         )

@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from dossier.store import corpus_io
-from dossier.store.in_list import padded
+from dossier.store.in_list import in_lists
 from dossier.vi.text import fold, match_key
 
 if TYPE_CHECKING:
@@ -264,9 +264,7 @@ def _write(conn: Any, items: list[tuple[str, str | None, Entry, str]]) -> None:
 def _indexed(conn: Any, article_ids: list[str]) -> list[str]:
     """Those of the articles that are in the index."""
     out: list[str] = []
-    for start in range(0, len(article_ids), 500):
-        part = padded(article_ids[start : start + 500])
-        marks = ",".join("?" * len(part))
+    for part, marks in in_lists(article_ids, 500):
         out.extend(
             r[0]
             for r in conn.execute(f"SELECT article_id FROM search_map WHERE article_id IN ({marks})", part)
